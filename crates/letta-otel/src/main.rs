@@ -1,0 +1,2 @@
+//! letta-otel
+fn main() {}

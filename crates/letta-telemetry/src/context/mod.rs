@@ -1,0 +1,1 @@
+//! TODO(context): owned by the context work.

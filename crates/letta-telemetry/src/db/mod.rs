@@ -1,0 +1,1 @@
+//! TODO(db): owned by the db work.

@@ -1,0 +1,1 @@
+//! TODO(http): owned by the http work.

@@ -1,0 +1,52 @@
+//! # letta-telemetry
+//!
+//! OpenTelemetry tracing, metrics and logs for LLM-agent servers: the Rust
+//! counterpart of the Letta server's `letta/otel` package.
+//!
+//! The usual entry point is [`init`], which reads [`Settings`] from the
+//! environment (or takes them from code), installs the trace, metric and log
+//! pipelines and returns a [`TelemetryGuard`] that flushes and shuts everything
+//! down with a deadline when dropped.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let settings = letta_telemetry::Settings::from_env()?;
+//! let _guard = letta_telemetry::init(settings)?;
+//! // ... run the server ...
+//! # Ok(()) }
+//! ```
+//!
+//! With no OTLP endpoint configured, traces and metrics are written as
+//! OTLP-JSON lines under `<LETTA_DIR>/logs/`, so no collector is needed.
+
+mod global;
+mod helpers;
+mod init;
+mod resource;
+
+pub mod context;
+pub mod datadog;
+pub mod db;
+pub mod export;
+pub mod genai;
+pub mod http;
+pub mod logs;
+pub mod metrics;
+pub mod redact;
+pub mod runtime;
+pub mod settings;
+pub mod testing;
+pub mod trace_method;
+
+pub use helpers::{get_trace_id, log_attributes, log_event};
+pub use init::{InitError, TelemetryGuard, init};
+pub use letta_telemetry_macros::trace_method;
+pub use resource::build_resource;
+pub use settings::{Settings, SettingsError};
+
+#[doc(hidden)]
+pub mod __private {
+    //! Support for the code that `#[trace_method]` generates. Not a public API.
+    #[allow(unused_imports)]
+    pub use crate::trace_method::__private::*;
+}

@@ -1,0 +1,60 @@
+//! In-memory span recorder for unit tests of span shapes.
+
+use std::sync::{Arc, Mutex, OnceLock};
+
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
+
+/// Collects finished spans in memory.
+#[derive(Debug, Clone, Default)]
+pub struct SpanRecorder {
+    spans: Arc<Mutex<Vec<SpanData>>>,
+}
+
+impl SpanRecorder {
+    /// All spans finished so far.
+    pub fn spans(&self) -> Vec<SpanData> {
+        self.spans.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// The finished spans with this name.
+    pub fn named(&self, name: &str) -> Vec<SpanData> {
+        self.spans().into_iter().filter(|s| s.name == name).collect()
+    }
+
+    /// Forgets the spans recorded so far.
+    pub fn clear(&self) {
+        if let Ok(mut s) = self.spans.lock() {
+            s.clear();
+        }
+    }
+}
+
+impl SpanExporter for SpanRecorder {
+    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+        if let Ok(mut s) = self.spans.lock() {
+            s.extend(batch);
+        }
+        Ok(())
+    }
+}
+
+static RECORDER: OnceLock<SpanRecorder> = OnceLock::new();
+
+/// Installs (once per process) a tracer whose spans are exported
+/// synchronously to the returned recorder, and W3C propagators.
+pub fn install_span_recorder() -> SpanRecorder {
+    RECORDER
+        .get_or_init(|| {
+            let recorder = SpanRecorder::default();
+            let provider = SdkTracerProvider::builder()
+                .with_simple_exporter(recorder.clone())
+                .build();
+            crate::global::install_tracer(provider.tracer("letta"));
+            opentelemetry::global::set_tracer_provider(provider);
+            crate::export::install_propagators();
+            recorder
+        })
+        .clone()
+}

@@ -1,0 +1,4 @@
+//! Runtime support for `#[trace_method]`.
+
+#[doc(hidden)]
+pub mod __private {}
