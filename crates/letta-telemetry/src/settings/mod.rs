@@ -1,121 +1,95 @@
 //! Telemetry settings: every `LETTA_TELEMETRY_*` variable of the reference
-//! server plus the standard `OTEL_*` ones. Environment access lives here only.
+//! server plus the standard `OTEL_*` ones. Environment access lives here only
+//! (in [`EnvSource`]).
 //!
-//! SKELETON: the field list below is the shared contract between modules.
-//! The settings work fills in parsing, validation, sources and rendering.
+//! Precedence, highest first: code ([`Settings::builder`]), the most specific
+//! variable (per-signal before generic, `LETTA_TELEMETRY_*` before its
+//! aliases), the default. Every variable name is a documented constant in
+//! [`vars`]. Names are case-insensitive; empty values count as unset.
+//!
+//! Every invalid value is reported at once in a [`SettingsError`]; variables
+//! with a telemetry prefix (`LETTA_TELEMETRY_`, `LETTA_OTEL_`, `OTEL_`) that
+//! match no setting produce a [`SettingWarning`] naming the closest valid name.
+//! [`Settings::render`] prints the effective configuration with the
+//! [`Source`] of each value and secrets masked.
+//!
+//! ```
+//! use letta_telemetry::settings::{Settings, Source, Field};
+//!
+//! let settings = Settings::builder()
+//!     .with_service_name("my-agent")
+//!     .build_from_vars([
+//!         ("OTEL_SERVICE_NAME", "ignored-because-code-wins"),
+//!         ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4318"),
+//!         ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
+//!         ("letta_telemetry_datadog_agent_port", "8127"),
+//!     ])?;
+//! assert_eq!(settings.service_name, "my-agent");
+//! assert_eq!(settings.source(Field::ServiceName), Source::Code);
+//! assert_eq!(settings.datadog_agent_port, 8127);
+//! assert_eq!(
+//!     settings.traces_endpoint().as_deref(),
+//!     Some("http://localhost:4318/v1/traces")
+//! );
+//!
+//! // Every bad value is reported, each with its variable and expected form.
+//! let err = Settings::from_vars([
+//!     ("LETTA_TELEMETRY_DATADOG_AGENT_PORT", "0"),
+//!     ("OTEL_EXPORTER_OTLP_PROTOCOL", "udp"),
+//! ])
+//! .unwrap_err();
+//! assert_eq!(err.problems.len(), 2);
+//! # Ok::<(), letta_telemetry::SettingsError>(())
+//! ```
+
+mod builder;
+mod clickhouse;
+mod env;
+mod error;
+mod limits;
+mod otlp;
+mod parse;
+mod render;
+mod source;
+mod values;
+pub mod vars;
+mod warning;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// Metric temporality preference for counters and histograms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Temporality {
-    /// `0` / `UNSPECIFIED`: the SDK default (cumulative).
-    Unspecified,
-    /// `1` / `DELTA` (the reference default).
-    #[default]
-    Delta,
-    /// `2` / `CUMULATIVE`.
-    Cumulative,
-}
+pub use builder::SettingsBuilder;
+pub use clickhouse::{ClickHouseSettings, ClickHouseSettingsBuilder};
+pub use env::EnvSource;
+pub use error::{SettingProblem, SettingsError};
+pub use limits::ExportLimits;
+pub use otlp::OtlpSettings;
+pub use source::{Field, Source};
+pub use values::{Compression, InvalidValue, Protocol, SamplerSetting, Signal, Temporality};
+pub use warning::SettingWarning;
 
-/// OTLP transport protocol (`OTEL_EXPORTER_OTLP_PROTOCOL`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Protocol {
-    /// `grpc` (port 4317).
-    #[default]
-    Grpc,
-    /// `http/protobuf` (port 4318).
-    HttpProtobuf,
-    /// `http/json` (port 4318).
-    HttpJson,
-}
-
-/// OTLP compression (`OTEL_EXPORTER_OTLP_COMPRESSION`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compression {
-    /// `gzip`.
-    Gzip,
-}
-
-/// Trace sampler (`OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub enum SamplerSetting {
-    /// `always_on`.
-    AlwaysOn,
-    /// `always_off`.
-    AlwaysOff,
-    /// `traceidratio` with its ratio.
-    TraceIdRatio(f64),
-    /// `parentbased_always_on` (the default).
-    #[default]
-    ParentBasedAlwaysOn,
-    /// `parentbased_always_off`.
-    ParentBasedAlwaysOff,
-    /// `parentbased_traceidratio` with its ratio.
-    ParentBasedTraceIdRatio(f64),
-}
-
-/// OTLP exporter settings (standard `OTEL_EXPORTER_OTLP_*` variables).
-#[derive(Debug, Clone, Default)]
-pub struct OtlpSettings {
-    /// Generic endpoint (`LETTA_OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_ENDPOINT`).
-    pub endpoint: Option<String>,
-    /// `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`.
-    pub traces_endpoint: Option<String>,
-    /// `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`.
-    pub metrics_endpoint: Option<String>,
-    /// `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`.
-    pub logs_endpoint: Option<String>,
-    /// Transport protocol.
-    pub protocol: Protocol,
-    /// Extra headers (values are secrets: never rendered).
-    pub headers: Vec<(String, String)>,
-    /// Per-export timeout (default 10 s).
-    pub timeout: Duration,
-    /// Compression, if any.
-    pub compression: Option<Compression>,
-    /// PEM file of a custom CA.
-    pub certificate: Option<PathBuf>,
-}
-
-/// Limits of the export path.
-#[derive(Debug, Clone)]
-pub struct ExportLimits {
-    /// Largest encoded export request, in bytes (default 4 MiB).
-    pub max_request_bytes: usize,
-    /// Most spans waiting in the queue (default 8192).
-    pub max_queue_spans: usize,
-    /// Most estimated bytes waiting in the queue (default 64 MiB).
-    pub max_queue_bytes: usize,
-    /// Most spans in one batch (default 512).
-    pub max_batch_spans: usize,
-    /// Longest wait before a partial batch is exported (default 1 s).
-    pub schedule_delay: Duration,
-    /// Deadline of shutdown (default 5 s).
-    pub shutdown_timeout: Duration,
-    /// Size at which a local telemetry file is rotated (default 100 MiB).
-    pub file_max_bytes: u64,
-    /// Rotated files kept (default 5).
-    pub file_backups: usize,
-}
-
-impl Default for ExportLimits {
-    fn default() -> Self {
-        Self {
-            max_request_bytes: 4 * 1024 * 1024,
-            max_queue_spans: 8192,
-            max_queue_bytes: 64 * 1024 * 1024,
-            max_batch_spans: 512,
-            schedule_delay: Duration::from_secs(1),
-            shutdown_timeout: Duration::from_secs(5),
-            file_max_bytes: 100 * 1024 * 1024,
-            file_backups: 5,
-        }
-    }
-}
+use source::Provenance;
 
 /// The effective telemetry settings.
+///
+/// Build them with [`Settings::from_env`], [`Settings::from_vars`] or
+/// [`Settings::builder`]. Fields are public for reading; a field assigned
+/// after building is reported as set by code in [`Settings::render`].
+///
+/// ```
+/// use letta_telemetry::settings::{Field, Settings, Source};
+///
+/// let settings = Settings::builder()
+///     .with_environment("STAGING")
+///     .build_from_vars([("OTEL_EXPORTER_OTLP_HEADERS", "api-key=secret")])?;
+/// assert_eq!(settings.normalized_environment(), "dev");
+/// assert_eq!(settings.source(Field::Environment), Source::Code);
+/// let text = settings.render();
+/// assert!(text.contains("otlp.headers"));
+/// assert!(text.contains("api-key=***"));
+/// assert!(!text.contains("secret"));
+/// # Ok::<(), letta_telemetry::SettingsError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// `LETTA_TELEMETRY_ENABLE_DATADOG`.
@@ -138,7 +112,8 @@ pub struct Settings {
     pub datadog_git_commit_sha: Option<String>,
     /// `LETTA_TELEMETRY_DATADOG_MAIN_PACKAGE` / `DD_MAIN_PACKAGE` (default `letta`).
     pub datadog_main_package: String,
-    /// `LETTA_TELEMETRY_OTEL_PREFERRED_TEMPORALITY` (default DELTA).
+    /// `LETTA_TELEMETRY_OTEL_PREFERRED_TEMPORALITY` / `LETTA_OTEL_PREFERRED_TEMPORALITY`
+    /// / `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE` (default DELTA).
     pub otel_preferred_temporality: Temporality,
     /// `LETTA_TELEMETRY_DISABLE_TRACING` / `LETTA_DISABLE_TRACING`.
     pub disable_tracing: bool,
@@ -148,31 +123,39 @@ pub struct Settings {
     pub sdk_disabled: bool,
     /// OTLP exporter settings.
     pub otlp: OtlpSettings,
-    /// `OTEL_SERVICE_NAME`, else `letta-server-<ENV_NAME>`, else `letta-server`.
+    /// Code, else `OTEL_SERVICE_NAME`, else `letta-server-<ENV_NAME lower-cased>`,
+    /// else `service.name` of `OTEL_RESOURCE_ATTRIBUTES`, else `letta-server`.
     pub service_name: String,
-    /// The server's version (`letta.version`, `service.version`).
+    /// The server's version (`letta.version`, `service.version`); set it in
+    /// code with [`SettingsBuilder::with_service_version`].
     pub service_version: String,
-    /// `LETTA_ENVIRONMENT`, raw.
+    /// `LETTA_ENVIRONMENT`, raw (see [`Settings::normalized_environment`]).
     pub environment: Option<String>,
     /// `ENV_NAME`, raw.
     pub env_name: Option<String>,
-    /// `OTEL_RESOURCE_ATTRIBUTES`, parsed.
+    /// `OTEL_RESOURCE_ATTRIBUTES`, parsed (percent-decoded).
     pub resource_attributes: Vec<(String, String)>,
     /// `OTEL_TRACES_SAMPLER` / `_ARG`.
     pub sampler: SamplerSetting,
-    /// `LETTA_DIR` (default `~/.letta`).
+    /// `LETTA_DIR` (default `$HOME/.letta`; a leading `~` is expanded).
     pub letta_dir: PathBuf,
     /// `LETTA_LOGGING_JSON_LOGGING`.
     pub json_logging: bool,
     /// `LETTA_DEBUG`.
     pub debug: bool,
+    /// `OTEL_METRIC_EXPORT_INTERVAL` (default 60 s).
+    pub metric_export_interval: Duration,
     /// Export limits.
     pub limits: ExportLimits,
+    warnings: Vec<SettingWarning>,
+    provenance: Provenance,
 }
 
 impl Default for Settings {
+    /// The defaults, without reading the environment (`letta_dir` is the
+    /// relative `.letta`; [`Settings::from_env`] uses `$HOME/.letta`).
     fn default() -> Self {
-        Self {
+        let mut settings = Self {
             enable_datadog: false,
             datadog_agent_host: "localhost".into(),
             datadog_agent_port: 8126,
@@ -200,20 +183,36 @@ impl Default for Settings {
             letta_dir: PathBuf::from(".letta"),
             json_logging: false,
             debug: false,
+            metric_export_interval: Duration::from_secs(60),
             limits: ExportLimits::default(),
-        }
+            warnings: Vec::new(),
+            provenance: Provenance::default(),
+        };
+        settings.record_sources(|_| Source::Default);
+        settings
     }
 }
 
-/// Invalid settings: every problem found, each naming its variable.
-#[derive(Debug, thiserror::Error)]
-#[error("invalid telemetry settings")]
-pub struct SettingsError {}
-
 impl Settings {
+    /// A builder: values set in code win over the environment.
+    pub fn builder() -> SettingsBuilder {
+        SettingsBuilder::default()
+    }
+
     /// Reads the settings from the process environment.
     pub fn from_env() -> Result<Settings, SettingsError> {
-        Ok(Settings::default())
+        Self::builder().build()
+    }
+
+    /// Reads the settings from `(name, value)` pairs instead of the process
+    /// environment (tests, embedding).
+    pub fn from_vars<I, K, V>(vars: I) -> Result<Settings, SettingsError>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        Self::builder().build_from(&EnvSource::from_vars(vars))
     }
 
     /// Directory of local telemetry files: `<LETTA_DIR>/logs`.
@@ -224,5 +223,118 @@ impl Settings {
     /// Whether spans are produced at all.
     pub fn tracing_enabled(&self) -> bool {
         !self.sdk_disabled && !self.disable_tracing
+    }
+
+    /// The protocol of `signal`: its own variable, else the generic one.
+    pub fn protocol(&self, signal: Signal) -> Protocol {
+        let specific = match signal {
+            Signal::Traces => self.otlp.traces_protocol,
+            Signal::Metrics => self.otlp.metrics_protocol,
+            Signal::Logs => self.otlp.logs_protocol,
+        };
+        specific.unwrap_or(self.otlp.protocol)
+    }
+
+    /// The OTLP endpoint of `signal`, or `None` when no endpoint is set (then
+    /// the signal goes to local files).
+    ///
+    /// A per-signal endpoint is used as-is. The generic endpoint is used as-is
+    /// for gRPC; for HTTP, `v1/traces`, `v1/metrics` or `v1/logs` is appended,
+    /// as the OTLP specification says.
+    pub fn endpoint(&self, signal: Signal) -> Option<String> {
+        let specific = match signal {
+            Signal::Traces => &self.otlp.traces_endpoint,
+            Signal::Metrics => &self.otlp.metrics_endpoint,
+            Signal::Logs => &self.otlp.logs_endpoint,
+        };
+        if let Some(e) = specific {
+            return Some(e.clone());
+        }
+        let generic = self.otlp.endpoint.as_deref()?;
+        if self.protocol(signal).is_http() {
+            Some(parse::join_signal_path(generic, signal.http_path()))
+        } else {
+            Some(generic.to_string())
+        }
+    }
+
+    /// [`Settings::endpoint`] of traces.
+    pub fn traces_endpoint(&self) -> Option<String> {
+        self.endpoint(Signal::Traces)
+    }
+
+    /// [`Settings::endpoint`] of metrics.
+    pub fn metrics_endpoint(&self) -> Option<String> {
+        self.endpoint(Signal::Metrics)
+    }
+
+    /// [`Settings::endpoint`] of logs.
+    pub fn logs_endpoint(&self) -> Option<String> {
+        self.endpoint(Signal::Logs)
+    }
+
+    /// Whether traces are exported over OTLP: tracing is enabled and a traces
+    /// endpoint is set. Otherwise, with tracing enabled, they go to local files.
+    pub fn traces_to_otlp(&self) -> bool {
+        self.tracing_enabled() && self.traces_endpoint().is_some()
+    }
+
+    /// Whether metrics are exported over OTLP: tracing is enabled (the
+    /// reference starts metrics with tracing) and a metrics endpoint is set.
+    pub fn metrics_to_otlp(&self) -> bool {
+        self.tracing_enabled() && self.metrics_endpoint().is_some()
+    }
+
+    /// The environment for `deployment.environment`: `DEV`, `DEVELOPMENT` and
+    /// `STAGING` become `dev`, anything else is lower-cased, unset or empty is
+    /// `unknown`.
+    pub fn normalized_environment(&self) -> String {
+        normalize_environment(self.environment.as_deref().unwrap_or(""))
+    }
+
+    /// Warnings found while reading the settings (unknown or ignored
+    /// variables).
+    pub fn warnings(&self) -> &[SettingWarning] {
+        &self.warnings
+    }
+
+    /// Logs every warning with `tracing::warn!`.
+    pub fn log_warnings(&self) {
+        for w in &self.warnings {
+            tracing::warn!(target: "letta_telemetry::settings", variable = w.variable(), "{w}");
+        }
+    }
+
+    /// Where the current value of `field` came from.
+    pub fn source(&self, field: Field) -> Source {
+        self.provenance
+            .source(field, &render::shown_value(self, field))
+    }
+
+    /// The effective configuration, one setting per line with its source,
+    /// secrets masked, followed by the warnings.
+    pub fn render(&self) -> String {
+        render::render(self)
+    }
+
+    fn record_sources(&mut self, source_of: impl Fn(Field) -> Source) {
+        let mut provenance = Provenance::default();
+        for &field in Field::ALL {
+            provenance.record(field, source_of(field), render::shown_value(self, field));
+        }
+        self.provenance = provenance;
+    }
+}
+
+/// `DEV`, `DEVELOPMENT`, `STAGING` → `dev`; else lower-cased; empty → `unknown`.
+pub(crate) fn normalize_environment(raw: &str) -> String {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return "unknown".into();
+    }
+    let lower = raw.to_lowercase();
+    match lower.as_str() {
+        "dev" | "development" | "staging" => "dev".into(),
+        _ => lower,
     }
 }

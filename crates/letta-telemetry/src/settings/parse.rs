@@ -1,0 +1,231 @@
+//! Parsers of the value forms shared by several variables. Each returns the
+//! expected form on error, for [`SettingProblem`](super::SettingProblem).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use percent_encoding::percent_decode_str;
+
+use super::values::{Compression, InvalidValue, Protocol};
+
+/// Form of a boolean.
+pub(crate) const BOOL_FORM: &str = "a boolean: true/false, 1/0, yes/no or on/off";
+
+/// `true/false`, `1/0`, `yes/no`, `on/off`, case-insensitive.
+pub(crate) fn parse_bool(s: &str) -> Result<bool, InvalidValue> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(InvalidValue::new(BOOL_FORM)),
+    }
+}
+
+/// A TCP port, `1..=65535`.
+pub(crate) fn parse_port(s: &str) -> Result<u16, InvalidValue> {
+    match s.trim().parse::<u16>() {
+        Ok(p) if p > 0 => Ok(p),
+        _ => Err(InvalidValue::new("an integer port in 1..=65535")),
+    }
+}
+
+/// A positive integer.
+pub(crate) fn parse_positive(s: &str) -> Result<u64, InvalidValue> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(InvalidValue::new("a positive integer")),
+    }
+}
+
+/// A positive `usize`.
+pub(crate) fn parse_positive_usize(s: &str) -> Result<usize, InvalidValue> {
+    parse_positive(s).and_then(|n| {
+        usize::try_from(n).map_err(|_| InvalidValue::new("a positive integer that fits in memory"))
+    })
+}
+
+/// A positive number of milliseconds.
+pub(crate) fn parse_millis(s: &str) -> Result<Duration, InvalidValue> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if n > 0 => Ok(Duration::from_millis(n)),
+        _ => Err(InvalidValue::new(
+            "a positive integer number of milliseconds",
+        )),
+    }
+}
+
+/// A ratio in `0.0..=1.0`.
+pub(crate) fn parse_ratio(s: &str) -> Result<f64, InvalidValue> {
+    match s.trim().parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        _ => Err(InvalidValue::new(super::values::RATIO_FORM)),
+    }
+}
+
+/// `gzip` or `none`.
+pub(crate) fn parse_compression(s: &str) -> Result<Option<Compression>, InvalidValue> {
+    if s.trim().eq_ignore_ascii_case("none") {
+        Ok(None)
+    } else {
+        s.parse().map(Some)
+    }
+}
+
+/// Form of a PEM file path.
+const CERTIFICATE_FORM: &str = "the path of an existing PEM file";
+
+/// The path of an existing file.
+pub(crate) fn parse_certificate(s: &str) -> Result<PathBuf, InvalidValue> {
+    let path = PathBuf::from(s.trim());
+    check_certificate(&path)?;
+    Ok(path)
+}
+
+/// Checks that `path` is an existing file.
+pub(crate) fn check_certificate(path: &Path) -> Result<(), InvalidValue> {
+    if path.is_file() {
+        Ok(())
+    } else {
+        Err(InvalidValue::new(CERTIFICATE_FORM))
+    }
+}
+
+/// Form of an OTLP endpoint for `protocol`.
+fn endpoint_form(protocol: Protocol) -> String {
+    match protocol {
+        Protocol::Grpc => "an http:// or https:// URL with a host (e.g. http://localhost:4317), \
+             or host:port for grpc"
+            .into(),
+        _ => format!(
+            "an http:// or https:// URL with a host (e.g. http://localhost:4318) for {protocol}"
+        ),
+    }
+}
+
+/// An OTLP endpoint: an `http(s)://` URL with a host, returned as written;
+/// for gRPC also `host:port`, returned as `http://host:port` (plaintext).
+pub(crate) fn parse_endpoint(s: &str, protocol: Protocol) -> Result<String, InvalidValue> {
+    let s = s.trim();
+    let err = || InvalidValue::new(endpoint_form(protocol));
+    if s.contains("://") {
+        let url = url::Url::parse(s).map_err(|_| err())?;
+        let has_host = url.host_str().is_some_and(|h| !h.is_empty());
+        if !matches!(url.scheme(), "http" | "https") || !has_host || url.fragment().is_some() {
+            return Err(err());
+        }
+        return Ok(s.to_string());
+    }
+    if protocol == Protocol::Grpc {
+        let candidate = format!("http://{s}");
+        if let Ok(url) = url::Url::parse(&candidate) {
+            let bare = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
+            let has_host = url.host_str().is_some_and(|h| !h.is_empty());
+            if bare && has_host && url.port().is_some() && url.username().is_empty() {
+                return Ok(candidate);
+            }
+        }
+    }
+    Err(err())
+}
+
+/// Appends the OTLP/HTTP path of a signal to a generic endpoint.
+pub(crate) fn join_signal_path(base: &str, path: &str) -> String {
+    if base.ends_with('/') {
+        format!("{base}{path}")
+    } else {
+        format!("{base}/{path}")
+    }
+}
+
+/// Comma-separated `key=value` pairs, keys and values percent-decoded and
+/// trimmed (the W3C Baggage form used by `OTEL_EXPORTER_OTLP_HEADERS` and
+/// `OTEL_RESOURCE_ATTRIBUTES`). Empty entries are skipped.
+pub(crate) fn parse_key_values(s: &str) -> Result<Vec<(String, String)>, InvalidValue> {
+    let form = || {
+        InvalidValue::new(
+            "comma-separated key=value pairs with non-empty keys, percent-encoded \
+             (e.g. key1=value1,key2=value2)",
+        )
+    };
+    let mut out = Vec::new();
+    for entry in s.split(',') {
+        if entry.trim().is_empty() {
+            continue;
+        }
+        let (k, v) = entry.split_once('=').ok_or_else(form)?;
+        let k = decode(k.trim()).ok_or_else(form)?;
+        let v = decode(v.trim()).ok_or_else(form)?;
+        if k.is_empty() {
+            return Err(form());
+        }
+        out.push((k, v));
+    }
+    Ok(out)
+}
+
+fn decode(s: &str) -> Option<String> {
+    percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|c| c.trim().to_string())
+}
+
+/// OTLP headers: [`parse_key_values`] whose names and values are valid HTTP.
+pub(crate) fn parse_headers(s: &str) -> Result<Vec<(String, String)>, InvalidValue> {
+    let headers = parse_key_values(s)?;
+    check_headers(&headers)?;
+    Ok(headers)
+}
+
+/// Checks that every header has a valid HTTP name and value.
+pub(crate) fn check_headers(headers: &[(String, String)]) -> Result<(), InvalidValue> {
+    for (k, v) in headers {
+        if http::HeaderName::from_bytes(k.as_bytes()).is_err()
+            || http::HeaderValue::from_str(v).is_err()
+        {
+            return Err(InvalidValue::new(
+                "comma-separated key=value pairs that are valid HTTP header names and values",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A `key=value` list with every value masked, for messages and rendering.
+pub(crate) fn mask_key_values(s: &str) -> String {
+    s.split(',')
+        .map(|entry| match entry.split_once('=') {
+            Some((k, _)) => format!("{}=***", k.trim()),
+            None if entry.trim().is_empty() => String::new(),
+            None => "***".to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Whether a name looks like it holds a secret.
+pub(crate) fn looks_secret(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "key",
+        "authorization",
+        "credential",
+        "cookie",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+/// `url` with any password in it masked.
+pub(crate) fn mask_url(s: &str) -> String {
+    match url::Url::parse(s) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => s.to_string(),
+    }
+}

@@ -1,0 +1,87 @@
+//! `Settings::render`: the effective configuration with sources, secrets masked.
+
+use letta_telemetry::settings::{Field, Settings};
+
+fn line<'a>(text: &'a str, key: &str) -> &'a str {
+    text.lines()
+        .find(|l| l.trim_start().starts_with(&format!("{key} ")))
+        .unwrap_or_else(|| panic!("no line for {key} in\n{text}"))
+}
+
+#[test]
+fn shows_every_setting_with_its_source() {
+    let s = Settings::builder()
+        .with_service_name("from-code")
+        .build_from_vars([
+            ("LETTA_TELEMETRY_DATADOG_AGENT_PORT", "9000"),
+            ("DD_GIT_COMMIT_SHA", "abc"),
+        ])
+        .expect("valid");
+    let text = s.render();
+    for field in Field::ALL {
+        line(&text, field.key());
+    }
+    assert!(line(&text, "service_name").contains("= from-code  (code)"));
+    assert!(
+        line(&text, "datadog_agent_port")
+            .contains("= 9000  (environment: LETTA_TELEMETRY_DATADOG_AGENT_PORT)")
+    );
+    assert!(line(&text, "datadog_git_commit_sha").contains("(environment: DD_GIT_COMMIT_SHA)"));
+    assert!(line(&text, "datadog_agent_host").contains("= localhost  (default)"));
+    assert!(text.contains("traces -> local files under"), "{text}");
+}
+
+#[test]
+fn masks_secrets() {
+    let s = Settings::builder()
+        .with_datadog_git_repository_url("https://user:gh-token-123@github.com/org/repo")
+        .build_from_vars([
+            (
+                "OTEL_EXPORTER_OTLP_HEADERS",
+                "authorization=Bearer%20sekrit-1,x-tenant=tenant-2",
+            ),
+            (
+                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                "https://u:pw-3@collector:4317",
+            ),
+            (
+                "OTEL_RESOURCE_ATTRIBUTES",
+                "team=agents,api.key=sekrit-4,db.password=sekrit-5",
+            ),
+        ])
+        .expect("valid");
+    let text = s.render();
+    for secret in [
+        "sekrit-1",
+        "tenant-2",
+        "pw-3",
+        "sekrit-4",
+        "sekrit-5",
+        "gh-token-123",
+    ] {
+        assert!(!text.contains(secret), "{secret} leaked:\n{text}");
+    }
+    assert!(line(&text, "otlp.headers").contains("authorization=***,x-tenant=***"));
+    assert!(line(&text, "resource_attributes").contains("team=agents"));
+    assert!(line(&text, "resource_attributes").contains("api.key=***"));
+    assert!(line(&text, "otlp.endpoint").contains("https://u:***@collector:4317"));
+    // Debug output masks the header values too.
+    let debug = format!("{s:?}");
+    assert!(!debug.contains("sekrit-1"), "{debug}");
+}
+
+#[test]
+fn shows_the_effective_export_targets() {
+    let s = Settings::from_vars([
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"),
+        ("LETTA_ENVIRONMENT", "STAGING"),
+    ])
+    .expect("valid");
+    let text = s.render();
+    assert!(
+        text.contains("traces -> http://c:4318/v1/traces (http/protobuf)"),
+        "{text}"
+    );
+    assert!(text.contains("deployment.environment = dev"), "{text}");
+}
