@@ -1,1 +1,34 @@
-//! letta-server
+//! The Letta reference agent server, instrumented with `letta-telemetry`.
+//!
+//! An agent API in the reference's shape (agents, messages blocking, streamed
+//! and in the background, runs, health) over SQLite or PostgreSQL, calling an
+//! OpenAI-compatible model endpoint, by default a built-in offline provider
+//! served on loopback, so it runs with no key and no network.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), letta_server::StartError> {
+//! let mut config = letta_server::ServerConfig::default();
+//! config.listen = "127.0.0.1:0".parse().expect("address");
+//! let server = letta_server::Server::start(config).await?;
+//! println!("listening on {}", server.base_url());
+//! server.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod agent;
+mod app;
+mod config;
+mod db;
+mod error;
+mod instrument;
+mod llm;
+mod routes;
+mod tools;
+
+pub use agent::{CreateAgent, MessageOut, SendMessage, StepResponse, StepUsage, StreamEvent};
+pub use app::{RunningServer, Server, StartError};
+pub use config::{LlmEndpoint, ServerConfig};
+pub use db::DbEngine;
+pub use error::ApiError;
+pub use llm::{OFFLINE_MODEL, OFFLINE_PROVIDER, cost_usd};
+pub use tools::TOOL_NAMES;

@@ -1,0 +1,133 @@
+//! `letta-otel doctor` reports a down collector, a bad port value and a
+//! misspelt variable, each with its fix, and exits non-zero.
+
+use std::process::{Command, Output};
+
+/// A loopback port with nothing listening (bound, then released).
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+fn doctor(vars: &[(&str, String)]) -> Output {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_letta-otel"));
+    command.args(["doctor", "--timeout", "2"]);
+    for name in [
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        "LETTA_OTEL_EXPORTER_OTLP_ENDPOINT",
+        "LETTA_TELEMETRY_ENABLE_DATADOG",
+    ] {
+        command.env_remove(name);
+    }
+    command.env("LETTA_DIR", dir.path());
+    for (name, value) in vars {
+        command.env(name, value);
+    }
+    command.output().expect("run doctor")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn a_clean_file_setup_has_no_problem() {
+    let output = doctor(&[]);
+    let text = stdout(&output);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("No problems found."), "{text}");
+    assert!(text.contains("letta_dir"), "{text}");
+}
+
+#[test]
+fn reports_a_collector_that_is_down() {
+    let port = free_port();
+    let output = doctor(&[(
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        format!("http://127.0.0.1:{port}"),
+    )]);
+    let text = stdout(&output);
+    assert!(!output.status.success(), "{text}");
+    assert!(
+        text.contains(&format!("nothing is listening at 127.0.0.1:{port}")),
+        "{text}"
+    );
+    assert!(text.contains("fix: start the collector"), "{text}");
+    // The effective configuration names where the endpoint came from.
+    assert!(
+        text.contains("environment: OTEL_EXPORTER_OTLP_ENDPOINT"),
+        "{text}"
+    );
+}
+
+#[test]
+fn reports_a_bad_port_value() {
+    let output = doctor(&[("LETTA_TELEMETRY_DATADOG_AGENT_PORT", "99999".to_owned())]);
+    let text = stdout(&output);
+    assert!(!output.status.success(), "{text}");
+    assert!(
+        text.contains("LETTA_TELEMETRY_DATADOG_AGENT_PORT"),
+        "{text}"
+    );
+    assert!(text.contains("99999"), "{text}");
+    assert!(text.contains("65535"), "{text}");
+}
+
+#[test]
+fn reports_a_bad_port_in_the_endpoint_and_a_protocol_port_mismatch() {
+    let output = doctor(&[(
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "http://127.0.0.1:70000".to_owned(),
+    )]);
+    let text = stdout(&output);
+    assert!(!output.status.success(), "{text}");
+    assert!(text.contains("70000"), "{text}");
+
+    let output = doctor(&[
+        (
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "http://127.0.0.1:4317".to_owned(),
+        ),
+        ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf".to_owned()),
+    ]);
+    let text = stdout(&output);
+    assert!(!output.status.success(), "{text}");
+    assert!(text.contains("port 4317 (OTLP gRPC)"), "{text}");
+    assert!(text.contains("use port 4318"), "{text}");
+}
+
+#[test]
+fn reports_a_misspelt_variable_with_the_closest_name() {
+    let output = doctor(&[("LETTA_TELEMETRY_ENABLE_DATADOGG", "true".to_owned())]);
+    let text = stdout(&output);
+    assert!(!output.status.success(), "{text}");
+    assert!(text.contains("LETTA_TELEMETRY_ENABLE_DATADOGG"), "{text}");
+    assert!(
+        text.contains("did you mean LETTA_TELEMETRY_ENABLE_DATADOG"),
+        "{text}"
+    );
+}
+
+#[test]
+fn reports_disabled_tracing() {
+    let output = doctor(&[("LETTA_TELEMETRY_DISABLE_TRACING", "true".to_owned())]);
+    let text = stdout(&output);
+    assert!(!output.status.success(), "{text}");
+    assert!(text.contains("tracing is disabled"), "{text}");
+}
+
+#[test]
+fn reports_an_excluded_route() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = Command::new(env!("CARGO_BIN_EXE_letta-otel"))
+        .args(["doctor", "--route", "GET /v1/health"])
+        .env("LETTA_DIR", dir.path())
+        .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
+        .output()
+        .expect("run doctor");
+    let text = stdout(&output);
+    assert!(!output.status.success(), "{text}");
+    assert!(text.contains("excluded by the pattern"), "{text}");
+}

@@ -1,0 +1,187 @@
+//! Router assembly, startup and graceful shutdown.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::agent::{AgentService, StepSettings};
+use crate::config::{LlmEndpoint, ServerConfig};
+use crate::db::Db;
+use crate::llm::{LlmClient, OFFLINE_PROVIDER, OfflineProvider, OfflineProviderHandle};
+
+/// State shared by the handlers.
+#[derive(Debug, Clone)]
+pub(crate) struct AppState {
+    pub(crate) service: AgentService,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// `LETTA_DIR` could not be created.
+    #[error("cannot create the Letta directory {path} (LETTA_DIR): {source}")]
+    LettaDir {
+        /// The directory.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The database could not be opened.
+    #[error("cannot open the database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// The listen address could not be bound.
+    #[error("cannot listen on {addr}: {source} (choose another --port or --host)")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The offline model provider could not start.
+    #[error("cannot start the offline model provider: {0}")]
+    Provider(#[source] std::io::Error),
+    /// The HTTP client could not be built.
+    #[error("cannot build the HTTP client: {0}")]
+    HttpClient(String),
+}
+
+/// The reference agent server.
+#[derive(Debug)]
+pub struct Server;
+
+/// A server running in the background of the current tokio runtime.
+#[derive(Debug)]
+pub struct RunningServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// The model endpoint in use (`http://127.0.0.1:<port>/v1` for the
+    /// offline provider).
+    pub llm_base_url: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+    db: Db,
+    provider: Option<OfflineProviderHandle>,
+    shutdown_timeout: Duration,
+    _runtime_monitor: letta_telemetry::runtime::RuntimeMonitor,
+}
+
+impl Server {
+    /// Opens the database, starts the offline provider when configured, and
+    /// serves the API on `config.listen`.
+    pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
+        if config.database_url.is_none() {
+            std::fs::create_dir_all(&config.letta_dir).map_err(|source| StartError::LettaDir {
+                path: config.letta_dir.clone(),
+                source,
+            })?;
+        }
+        let db = Db::connect(&config.effective_database_url(), config.max_db_connections).await?;
+        let (provider, base_url, api_key, provider_name) = match &config.llm {
+            LlmEndpoint::Offline {
+                first_token_latency,
+                inter_chunk_latency,
+            } => {
+                let handle = OfflineProvider {
+                    first_token_latency: *first_token_latency,
+                    inter_chunk_latency: *inter_chunk_latency,
+                }
+                .start()
+                .await
+                .map_err(StartError::Provider)?;
+                let url = handle.base_url();
+                (Some(handle), url, None, OFFLINE_PROVIDER.to_owned())
+            }
+            LlmEndpoint::Remote { base_url, api_key } => {
+                (None, base_url.clone(), api_key.clone(), "openai".to_owned())
+            }
+        };
+        let http = crate::instrument::http_client()?;
+        let service = AgentService::new(
+            db.clone(),
+            LlmClient::new(http, &base_url, api_key),
+            StepSettings {
+                default_model: config.default_model.clone(),
+                provider: provider_name,
+                context_messages: config.context_messages,
+                max_llm_calls: config.max_llm_calls_per_step.max(1),
+            },
+        );
+        let app = crate::instrument::layers(
+            crate::routes::router(AppState { service }),
+            config.http.clone(),
+        );
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: config.listen,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+        });
+        tracing::info!(%addr, llm = %base_url, "letta server listening");
+        Ok(RunningServer {
+            addr,
+            llm_base_url: base_url,
+            stop: Some(stop),
+            task: Some(task),
+            db,
+            provider,
+            shutdown_timeout: config.shutdown_timeout,
+            _runtime_monitor: letta_telemetry::runtime::RuntimeMonitor::start(),
+        })
+    }
+}
+
+impl RunningServer {
+    /// `http://<addr>`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting connections, drains in-flight requests (up to the
+    /// shutdown deadline), stops the offline provider and closes the pool.
+    /// Returns whether every request finished within the deadline.
+    pub async fn shutdown(mut self) -> bool {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let drained = match self.task.take() {
+            Some(task) => tokio::time::timeout(self.shutdown_timeout, task)
+                .await
+                .is_ok(),
+            None => true,
+        };
+        if let Some(provider) = self.provider.take() {
+            provider.shutdown();
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.db.close()).await;
+        drained
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
