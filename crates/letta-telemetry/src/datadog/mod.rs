@@ -1,11 +1,127 @@
-//! SKELETON: Datadog APM, profiling and source-code integration.
+//! Datadog: APM traces to the Datadog agent, continuous CPU profiling and
+//! source-code integration (reference §1, spec "Datadog" and "Source Code
+//! Integration with Git"), through Datadog's own crates.
+//!
+//! - **Traces** (`enable_datadog`): with Datadog on, the tracer provider is
+//!   built by `datadog-opentelemetry` (Datadog's span processor, sampler,
+//!   128-bit trace ids and agent exporter, `PUT /v0.4/traces`), and the
+//!   crate's own export processor (OTLP or the local file) is added to it, so
+//!   every span goes to both. Spans carry `service`, `env`, `version` and the
+//!   Git tags (`git.repository_url`, `git.commit.sha` and Datadog's
+//!   `_dd.git.*`); Datadog's propagator (Datadog, W3C trace-context and
+//!   baggage headers) replaces the W3C one.
+//! - **CPU profiling** (`datadog_profiling_enabled`): the `pprof` crate
+//!   samples the process 99 times a second; every upload period
+//!   (60 s by default) the samples become a pprof profile built by
+//!   `libdd-profiling` and uploaded by its exporter to the agent's
+//!   profiling intake, tagged with service, env, version and Git.
+//! - **Memory and heap profiling** are not available in-process: Datadog's
+//!   Rust allocation sampling needs the binary's `#[global_allocator]` and an
+//!   out-of-process collector. One startup warning says so.
+//!
+//! The reference sets `DD_*` environment variables when absent; here the same
+//! values ([`DatadogConfig::dd_environment`]) are passed to Datadog's crate
+//! in code, and a `DD_*` variable that is already set still wins.
+//!
+//! Failures never stop the host: an unreachable agent costs one warning per
+//! outage and the rest of the telemetry keeps working.
 
-use opentelemetry_sdk::Resource;
+mod config;
+mod git;
+mod profile;
+mod profiler;
+mod tracer;
+mod upload;
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+pub use config::{DEFAULT_PROFILING_UPLOAD_PERIOD, DatadogConfig};
+pub use git::{BUILD_GIT_COMMIT_SHA, BUILD_GIT_REPOSITORY_URL, GitMetadata};
+pub use profiler::{CpuProfiler, ProfilerError, SAMPLING_FREQUENCY_HZ};
+
+pub(crate) use tracer::tracer_provider;
 
 use crate::init::Pipeline;
 use crate::settings::Settings;
 
-/// Starts Datadog when enabled. Never fails: problems are logged.
-pub(crate) fn install(_settings: &Settings, _resource: &Resource) -> Option<Box<dyn Pipeline>> {
-    None
+const TARGET: &str = "letta_telemetry::datadog";
+
+/// The running Datadog pieces, flushed and stopped by the guard.
+struct DatadogPipeline {
+    profiler: Mutex<Option<CpuProfiler>>,
+}
+
+impl Pipeline for DatadogPipeline {
+    fn name(&self) -> &'static str {
+        "datadog"
+    }
+
+    fn flush(&self, _deadline: Instant) {
+        // Datadog's span processor lives in the tracer provider; flushing the
+        // provider flushes it (bounded by its force-flush timeout).
+        if let Some(p) = tracer::installed_provider() {
+            let _ = p.force_flush();
+        }
+    }
+
+    fn shutdown(&self, deadline: Instant) {
+        // The trace pipeline shuts the provider (and Datadog's processor)
+        // down; the profiler is ours.
+        let profiler = self.profiler.lock().ok().and_then(|mut p| p.take());
+        if let Some(mut p) = profiler {
+            p.stop(deadline);
+        }
+    }
+}
+
+/// Starts what Datadog needs beyond the tracer provider. Never fails:
+/// problems are logged.
+pub(crate) fn install(
+    settings: &Settings,
+    _resource: &opentelemetry_sdk::Resource,
+) -> Option<Box<dyn Pipeline>> {
+    if !settings.enable_datadog {
+        return None;
+    }
+    let config = DatadogConfig::from_settings(settings);
+    let traces = tracer::installed_provider().is_some();
+    if traces {
+        tracer::install_propagator();
+    } else if settings.tracing_enabled() {
+        tracing::warn!(target: TARGET, "the trace pipeline did not use Datadog's tracer provider: spans are not sent to Datadog");
+    }
+    let profiler = if config.profiling {
+        match CpuProfiler::start(&config) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                tracing::warn!(target: TARGET, "Datadog CPU profiling is off: {e}");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    if config.profiling_memory || config.profiling_heap {
+        tracing::warn!(
+            target: TARGET,
+            memory = config.profiling_memory,
+            heap = config.profiling_heap,
+            "Datadog memory and heap profiling are not supported in-process by this build (Datadog's Rust allocation sampling needs the binary's #[global_allocator] and an out-of-process collector); CPU profiling, traces and logs are unaffected"
+        );
+    }
+    tracing::info!(
+        target: TARGET,
+        agent = %format!("http://{}:{}", config.agent_host, config.agent_port),
+        service = %config.service,
+        env = %config.env,
+        version = %config.version,
+        git_commit_sha = config.git.commit_sha.as_deref().unwrap_or(""),
+        traces,
+        cpu_profiling = profiler.is_some(),
+        "Datadog enabled"
+    );
+    Some(Box::new(DatadogPipeline {
+        profiler: Mutex::new(profiler),
+    }))
 }
