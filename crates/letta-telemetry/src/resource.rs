@@ -102,7 +102,7 @@ fn machine_id_device_id(path: &Path) -> Option<i64> {
 
 /// Builds the resource: `service.name`, `service.version`, `letta.version`,
 /// `host.name`, `deployment.environment`, `device.id` (outside `prod`),
-/// merged with `OTEL_RESOURCE_ATTRIBUTES`, with this machine's identity.
+/// `git.repository_url` and `git.commit.sha` when known, merged with `OTEL_RESOURCE_ATTRIBUTES`, with this machine's identity.
 pub fn build_resource(settings: &Settings) -> Resource {
     build_resource_with(settings, &HostIdentity::detect())
 }
@@ -155,6 +155,16 @@ pub fn build_resource_with(settings: &Settings, host: &HostIdentity) -> Resource
     }
 
     high.push(KeyValue::new("service.name", settings.service_name.clone()));
+
+    // Source-code links: settings (or `DD_GIT_*`), else captured at build time.
+    let git = crate::datadog::GitMetadata::resolve(
+        settings.datadog_git_repository_url.as_deref(),
+        settings.datadog_git_commit_sha.as_deref(),
+    );
+    low.extend(
+        git.tags("git.repository_url", "git.commit.sha")
+            .map(|(k, v)| KeyValue::new(k.to_owned(), v.to_owned())),
+    );
 
     let from_env = settings
         .resource_attributes

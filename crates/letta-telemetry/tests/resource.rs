@@ -138,3 +138,23 @@ fn merge_with_otel_resource_attributes() {
     let r = build_resource_with(&s, &host());
     assert_eq!(get(&r, "service.version").as_deref(), Some("1.0.0"));
 }
+
+#[test]
+fn git_source_links_from_settings_with_credentials_removed() {
+    let s = settings(&[
+        (
+            "LETTA_TELEMETRY_DATADOG_GIT_REPOSITORY_URL",
+            "https://user:s3cr3t@github.com/org/repo",
+        ),
+        ("DD_GIT_COMMIT_SHA", "0123456789abcdef0123456789abcdef01234567"),
+    ]);
+    let r = build_resource_with(&s, &host());
+    assert_eq!(
+        get(&r, "git.repository_url").as_deref(),
+        Some("https://github.com/org/repo")
+    );
+    assert_eq!(
+        get(&r, "git.commit.sha").as_deref(),
+        Some("0123456789abcdef0123456789abcdef01234567")
+    );
+}

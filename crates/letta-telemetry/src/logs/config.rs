@@ -13,6 +13,9 @@ use crate::settings::Settings;
 /// Target prefix whose debug lines `verbose_telemetry_logging` turns on.
 pub const TELEMETRY_TARGET: &str = "letta_telemetry";
 
+/// Targets of Datadog's exporter crates, silenced unless verbose.
+const DATADOG_INTERNAL_TARGETS: [&str; 2] = ["libdd_trace_utils", "libdd_data_pipeline"];
+
 /// Name of the log file under `<LETTA_DIR>/logs/`.
 pub const LOG_FILE_NAME: &str = "Letta.log";
 
@@ -257,11 +260,17 @@ impl LogConfig {
     }
 
     /// The level filter: the configured level everywhere, DEBUG for
-    /// `letta_telemetry*` when verbose.
+    /// `letta_telemetry*` when verbose. Datadog's exporter crates (`libdd_*`)
+    /// log an error for every batch the agent does not take; they are quiet
+    /// unless verbose, since the Datadog module reports outages itself.
     pub fn filter(&self) -> Targets {
         let mut targets = Targets::new().with_default(self.level);
         if self.verbose_telemetry {
             targets = targets.with_target(TELEMETRY_TARGET, LevelFilter::DEBUG.max(self.level));
+        } else {
+            for target in DATADOG_INTERNAL_TARGETS {
+                targets = targets.with_target(target, LevelFilter::OFF);
+            }
         }
         targets
     }

@@ -12,8 +12,9 @@ use crate::init::InitError;
 use crate::settings::{Compression, Protocol, Settings};
 
 /// Targets never bridged to OTLP: the export path's own logs would loop.
-pub(crate) const NOT_EXPORTED_TARGETS: [&str; 7] = [
+pub(crate) const NOT_EXPORTED_TARGETS: [&str; 8] = [
     "opentelemetry",
+    "libdd",
     "tonic",
     "h2",
     "hyper",
