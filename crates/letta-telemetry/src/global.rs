@@ -11,9 +11,11 @@ use opentelemetry_sdk::trace::SdkTracer;
 static TRACER: OnceLock<SdkTracer> = OnceLock::new();
 static ENABLED: AtomicBool = AtomicBool::new(false);
 
-/// The installed tracer, or `None` when tracing is off or not initialised.
+/// The installed tracer, or `None` when tracing is off or not initialised
+/// (then instrumentation should do nothing: this check is the whole cost of
+/// disabled tracing).
 #[inline]
-pub(crate) fn tracer() -> Option<&'static SdkTracer> {
+pub fn tracer() -> Option<&'static SdkTracer> {
     if ENABLED.load(Ordering::Relaxed) {
         TRACER.get()
     } else {
@@ -23,7 +25,7 @@ pub(crate) fn tracer() -> Option<&'static SdkTracer> {
 
 /// Whether spans are being produced.
 #[inline]
-pub(crate) fn tracing_enabled() -> bool {
+pub fn tracing_enabled() -> bool {
     ENABLED.load(Ordering::Relaxed)
 }
 

@@ -109,6 +109,8 @@ pub fn init(settings: Settings) -> Result<TelemetryGuard, InitError> {
     if let Some(p) = crate::logs::install(&settings, &resource)? {
         pipelines.push(p);
     }
+    // After the log pipeline, so the warnings reach the installed subscriber.
+    settings.log_warnings();
     if let Some(p) = crate::datadog::install(&settings, &resource) {
         pipelines.push(p);
     }

@@ -38,11 +38,13 @@ pub mod settings;
 pub mod testing;
 pub mod trace_method;
 
+pub use global::{tracer, tracing_enabled};
 pub use helpers::{get_trace_id, log_attributes, log_event};
 pub use init::{InitError, TelemetryGuard, init};
-pub use letta_telemetry_macros::trace_method;
-pub use resource::build_resource;
+pub use letta_telemetry_macros::{TelemetryId, trace_method};
+pub use resource::{HostIdentity, build_resource, build_resource_with};
 pub use settings::{Settings, SettingsError};
+pub use trace_method::{TelemetryId, TelemetryIds};
 
 #[doc(hidden)]
 pub mod __private {

@@ -3,3 +3,21 @@
 //!
 //! The peers are installed by `scripts/install-peers` into `<workspace>/.venv`
 //! (PyPI packages) and from Debian packages (PostgreSQL).
+//!
+//! [`PeerProcess`] is the reusable base: it runs a child with its output in
+//! a log file inside a per-peer temporary directory, waits for TCP ports with
+//! a timeout, and kills the child (by PID) when dropped. The helpers of
+//! [`util`] find free ports and the workspace's virtual environment.
+
+pub mod clickhouse;
+pub mod ddagent;
+pub mod postgres;
+mod process;
+pub mod rotel;
+pub mod util;
+
+pub use clickhouse::ClickHouse;
+pub use ddagent::DdAgent;
+pub use postgres::Postgres;
+pub use process::{PeerError, PeerProcess};
+pub use rotel::Rotel;

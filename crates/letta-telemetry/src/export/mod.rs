@@ -1,16 +1,122 @@
-//! SKELETON: the export pipeline.
+//! The trace export pipeline.
+//!
+//! Spans go through a [`BoundedBatchSpanProcessor`] (queue bounded by spans
+//! and bytes, drops counted in [`stats`], requests kept under
+//! `limits.max_request_bytes`) to either
+//! - an OTLP exporter (gRPC, HTTP protobuf or HTTP JSON) when an endpoint is
+//!   set, or
+//! - the embedded default: OTLP-JSON lines in `<LETTA_DIR>/logs/traces.json`,
+//!   rotated by size ([`OtlpJsonFileExporter`] over a [`JsonLinesFile`], which
+//!   the metric and log pipelines reuse for their own files).
 
+mod file;
+mod file_exporter;
+mod otlp;
+mod processor;
+mod size;
+mod stats;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider};
+
+pub use file::JsonLinesFile;
+pub use file_exporter::OtlpJsonFileExporter;
+pub use processor::{BatchConfig, BoundedBatchSpanProcessor};
+pub use size::{
+    TRUNCATED_ATTRIBUTE, TRUNCATION_MARKER, resource_size_upper_bound, scope_size_upper_bound,
+    span_size_upper_bound, truncate_span,
+};
+pub use stats::{ExportStats, ExportStatsSnapshot, FailureReason, stats};
+
+pub(crate) use processor::LOG_TARGET;
 
 use crate::init::{InitError, Pipeline};
-use crate::settings::Settings;
+use crate::settings::{SamplerSetting, Settings};
 
-/// Installs the export pipeline, or returns `None` when it is off.
+/// Name of the instrumentation scope of the spans this crate creates.
+pub const TRACER_NAME: &str = "letta";
+
+/// File name of the embedded default trace output, under `<LETTA_DIR>/logs/`.
+pub const TRACES_FILE: &str = "traces.json";
+
+/// Installs the export pipeline, or returns `None` when tracing is off.
 pub(crate) fn install_traces(
-    _settings: &Settings,
-    _resource: &Resource,
+    settings: &Settings,
+    resource: &Resource,
 ) -> Result<Option<Box<dyn Pipeline>>, InitError> {
-    Ok(None)
+    if !settings.tracing_enabled() {
+        return Ok(None);
+    }
+    let processor = build_processor(settings)?;
+    // With Datadog on, Datadog's crate builds the provider around our processor.
+    let provider = crate::datadog::tracer_provider(settings, resource, processor.clone())
+        .unwrap_or_else(|| {
+            SdkTracerProvider::builder()
+                .with_sampler(sampler(settings.sampler))
+                .with_resource(resource.clone())
+                .with_span_processor(processor.clone())
+                .build()
+        });
+    if !crate::global::install_tracer(provider.tracer(TRACER_NAME)) {
+        processor.shutdown_until(Instant::now() + Duration::from_millis(100));
+        return Err(InitError::AlreadyInitialized);
+    }
+    opentelemetry::global::set_tracer_provider(provider.clone());
+    install_propagators();
+    if settings.verbose_telemetry_logging {
+        tracing::debug!(
+            target: LOG_TARGET,
+            destination = %otlp::traces_target(settings)
+                .map_or_else(|| settings.logs_dir().join(TRACES_FILE).display().to_string(), |t| t.endpoint),
+            "trace pipeline installed"
+        );
+    }
+    Ok(Some(Box::new(TracePipeline {
+        provider,
+        processor,
+    })))
+}
+
+/// The processor (and its exporter) the settings describe.
+fn build_processor(settings: &Settings) -> Result<BoundedBatchSpanProcessor, InitError> {
+    let config = BatchConfig::from_settings(settings);
+    match otlp::traces_target(settings) {
+        Some(target) => {
+            let settings = settings.clone();
+            BoundedBatchSpanProcessor::new(config, move || {
+                otlp::build_span_exporter(&settings, &target)
+            })
+        }
+        None => {
+            let file = JsonLinesFile::for_settings(settings, TRACES_FILE).map_err(|source| {
+                InitError::Io {
+                    path: settings.logs_dir().join(TRACES_FILE),
+                    source,
+                }
+            })?;
+            BoundedBatchSpanProcessor::new(config.with_split_on_too_large(false), move || {
+                Ok(OtlpJsonFileExporter::new(Arc::new(file)))
+            })
+        }
+    }
+}
+
+/// The SDK sampler of a [`SamplerSetting`].
+pub fn sampler(setting: SamplerSetting) -> Sampler {
+    match setting {
+        SamplerSetting::AlwaysOn => Sampler::AlwaysOn,
+        SamplerSetting::AlwaysOff => Sampler::AlwaysOff,
+        SamplerSetting::TraceIdRatio(r) => Sampler::TraceIdRatioBased(r),
+        SamplerSetting::ParentBasedAlwaysOn => Sampler::ParentBased(Box::new(Sampler::AlwaysOn)),
+        SamplerSetting::ParentBasedAlwaysOff => Sampler::ParentBased(Box::new(Sampler::AlwaysOff)),
+        SamplerSetting::ParentBasedTraceIdRatio(r) => {
+            Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(r)))
+        }
+    }
 }
 
 /// Installs the W3C trace-context and baggage propagators globally.
@@ -21,4 +127,29 @@ pub fn install_propagators() {
         Box::new(TraceContextPropagator::new()),
         Box::new(BaggagePropagator::new()),
     ]));
+}
+
+/// The installed trace pipeline, flushed and shut down by the guard.
+struct TracePipeline {
+    provider: SdkTracerProvider,
+    processor: BoundedBatchSpanProcessor,
+}
+
+impl Pipeline for TracePipeline {
+    fn name(&self) -> &'static str {
+        "traces"
+    }
+
+    fn flush(&self, deadline: Instant) {
+        self.processor.flush_until(deadline);
+    }
+
+    fn shutdown(&self, deadline: Instant) {
+        self.processor.shutdown_until(deadline);
+        // Our processor is already down; this stops the provider's others
+        // (Datadog's, when on) within what is left of the deadline.
+        let _ = self
+            .provider
+            .shutdown_with_timeout(deadline.saturating_duration_since(Instant::now()));
+    }
 }
