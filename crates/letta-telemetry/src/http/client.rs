@@ -1,0 +1,102 @@
+//! Outgoing HTTP: a CLIENT span per reqwest call, with `traceparent`
+//! injected.
+
+use http::Extensions;
+use opentelemetry::context::FutureExt as _;
+use opentelemetry::trace::{Span as _, SpanKind, Status, TraceContextExt as _, Tracer as _};
+use opentelemetry::{Context, KeyValue};
+use reqwest_middleware::{Middleware, Next};
+
+use super::error::record_exception;
+use super::propagation::inject;
+use super::redact::redact_url;
+
+/// Middleware for [`reqwest_middleware`] that traces outgoing calls.
+///
+/// Each call gets a CLIENT span named after the method, child of the current
+/// span, with `http.request.method`, `url.full` (credentials and secret
+/// query parameters `REDACTED`), `server.address`, `server.port` and
+/// `http.response.status_code`; the status is ERROR from 400 up and on
+/// transport errors. The span context is injected (`traceparent`) so the
+/// server continues the trace. When tracing is off the call goes straight
+/// through.
+///
+/// ```
+/// let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
+///     .with(letta_telemetry::http::ClientTracing::default())
+///     .build();
+/// # drop(client);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ClientTracing {
+    _private: (),
+}
+
+#[async_trait::async_trait]
+impl Middleware for ClientTracing {
+    async fn handle(
+        &self,
+        mut request: reqwest::Request,
+        extensions: &mut Extensions,
+        next: Next<'_>,
+    ) -> reqwest_middleware::Result<reqwest::Response> {
+        let Some(tracer) = crate::global::tracer() else {
+            return next.run(request, extensions).await;
+        };
+        let method = request.method().as_str().to_owned();
+        let raw_url = request.url().as_str().to_owned();
+        let url = redact_url(&raw_url).into_owned();
+        let parent = Context::current();
+        let mut span = tracer
+            .span_builder(method.clone())
+            .with_kind(SpanKind::Client)
+            .start_with_context(tracer, &parent);
+        if span.is_recording() {
+            let mut attributes = vec![
+                KeyValue::new("http.request.method", method.clone()),
+                KeyValue::new("http.method", method),
+                KeyValue::new("url.full", url.clone()),
+                KeyValue::new("http.url", url.clone()),
+            ];
+            if let Some(host) = request.url().host_str() {
+                attributes.push(KeyValue::new("server.address", host.to_owned()));
+            }
+            if let Some(port) = request.url().port_or_known_default() {
+                attributes.push(KeyValue::new("server.port", i64::from(port)));
+            }
+            span.set_attributes(attributes);
+        }
+        let cx = parent.with_span(span);
+        inject(&cx, request.headers_mut());
+
+        let result = next.run(request, extensions).with_context(cx.clone()).await;
+
+        let span = cx.span();
+        if span.is_recording() {
+            match &result {
+                Ok(response) => {
+                    let status = response.status();
+                    let code = i64::from(status.as_u16());
+                    span.set_attribute(KeyValue::new("http.response.status_code", code));
+                    span.set_attribute(KeyValue::new("http.status_code", code));
+                    if status.as_u16() >= 400 {
+                        span.set_attribute(KeyValue::new("error.type", status.as_str().to_owned()));
+                        span.set_status(Status::error(status.canonical_reason().unwrap_or("")));
+                    }
+                }
+                Err(error) => {
+                    // Error messages may quote the URL: never its credentials.
+                    let message = error.to_string().replace(&raw_url, &url);
+                    let kind = if error.is_middleware() {
+                        "middleware"
+                    } else {
+                        "reqwest::Error"
+                    };
+                    record_exception(&cx, kind, &message);
+                }
+            }
+        }
+        span.end();
+        result
+    }
+}

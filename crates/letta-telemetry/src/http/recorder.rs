@@ -1,0 +1,252 @@
+//! What is remembered about one request between its arrival and the end of
+//! its response body, and how it is finished: span end, endpoint and SSE
+//! metrics. Finishing happens exactly once; dropping an unfinished recorder
+//! (the client went away) finishes it as a disconnect.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::MatchedPath;
+use axum::response::Response;
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use http_body::Body as _;
+use opentelemetry::trace::{Status, TraceContextExt as _};
+use opentelemetry::{Context, ContextGuard, KeyValue};
+
+use super::body::TelemetryBody;
+use super::config::{ConfigInner, StatusRule};
+use super::error::record_exception;
+use super::metrics;
+
+/// Status code recorded on endpoint metrics when the client went away
+/// before a response was produced ("client closed request").
+pub(crate) const CLIENT_CLOSED_REQUEST: u16 = 499;
+
+/// Marker put in the extensions of responses whose error was already
+/// recorded as an exception (by [`super::HttpError`] or a caught panic).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ErrorRecorded;
+
+/// How a request ended.
+pub(crate) enum Outcome {
+    /// The response (and its body) went out completely.
+    Completed,
+    /// The client disconnected before the end of the response.
+    ClientDisconnect,
+    /// The response body failed while streaming.
+    BodyError(String),
+    /// The inner service returned an error.
+    Failed,
+}
+
+impl Outcome {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Self::Completed => "completed",
+            Self::ClientDisconnect => "client_disconnect",
+            Self::BodyError(_) => "error",
+            Self::Failed => "error",
+        }
+    }
+}
+
+/// Per-request state.
+pub(crate) struct Recorder {
+    config: Arc<ConfigInner>,
+    /// The request context: the server span (when traced) and the request
+    /// context attributes.
+    cx: Context,
+    traced: bool,
+    metered: bool,
+    start: Instant,
+    method: Method,
+    route: Option<MatchedPath>,
+    status: Option<u16>,
+    sse_start: Option<Instant>,
+    streamed: bool,
+    done: bool,
+}
+
+impl Recorder {
+    pub(crate) fn new(
+        config: Arc<ConfigInner>,
+        cx: Context,
+        traced: bool,
+        metered: bool,
+        start: Instant,
+        method: Method,
+        route: Option<MatchedPath>,
+    ) -> Self {
+        Self {
+            config,
+            cx,
+            traced,
+            metered,
+            start,
+            method,
+            route,
+            status: None,
+            sse_start: None,
+            streamed: false,
+            done: false,
+        }
+    }
+
+    /// Makes the request context current (while polling the handler).
+    pub(crate) fn attach(&self) -> ContextGuard {
+        self.cx.clone().attach()
+    }
+
+    /// The request context.
+    pub(crate) fn context(&self) -> &Context {
+        &self.cx
+    }
+
+    fn route_class(&self) -> &str {
+        self.route.as_ref().map_or("unknown", MatchedPath::as_str)
+    }
+
+    /// Records a handler panic as an exception.
+    pub(crate) fn record_panic(&self, message: &str) {
+        if self.traced {
+            record_exception(&self.cx, "panic", message);
+        }
+    }
+
+    /// The inner service returned an error: record it and finish.
+    pub(crate) fn fail(mut self, error: &dyn std::fmt::Display) {
+        if self.traced {
+            record_exception(&self.cx, "error", &error.to_string());
+        }
+        self.finish(Outcome::Failed);
+    }
+
+    /// The response headers are ready: records the status, adds the trace
+    /// id header, and either finishes now (the body is already complete or
+    /// of known length) or hands this recorder to the response body.
+    pub(crate) fn respond(mut self, mut response: Response) -> Response {
+        let status = response.status();
+        self.status = Some(status.as_u16());
+        if self.traced {
+            self.record_status(status, &response);
+            self.insert_trace_id(response.headers_mut());
+        }
+        let sse = is_event_stream(response.headers());
+        if sse && metrics::enabled() {
+            let _guard = self.attach();
+            metrics::sse_opened(self.route_class());
+            self.sse_start = Some(Instant::now());
+        }
+        let body = response.body();
+        if !sse && (body.is_end_stream() || body.size_hint().exact().is_some()) {
+            self.finish(Outcome::Completed);
+            return response;
+        }
+        self.streamed = true;
+        response.map(|body| Body::new(TelemetryBody::new(body, self)))
+    }
+
+    fn record_status(&self, status: StatusCode, response: &Response) {
+        let span = self.cx.span();
+        if !span.is_recording() {
+            return;
+        }
+        let code = i64::from(status.as_u16());
+        span.set_attribute(KeyValue::new("http.status_code", code));
+        span.set_attribute(KeyValue::new("http.response.status_code", code));
+        let is_error = match self.config.status_rule {
+            StatusRule::ServerErrorsOnly => status.is_server_error(),
+            _ => status.as_u16() >= 400,
+        };
+        let recorded = response.extensions().get::<ErrorRecorded>().is_some();
+        if is_error {
+            if !recorded {
+                span.set_attribute(KeyValue::new("error.type", status.as_str().to_owned()));
+                span.set_status(Status::error(status.canonical_reason().unwrap_or("")));
+            }
+        } else if self.config.status_rule == StatusRule::ErrorFrom400 {
+            span.set_status(Status::Ok);
+        }
+    }
+
+    fn insert_trace_id(&self, headers: &mut HeaderMap) {
+        let Some(name) = &self.config.trace_id_header else {
+            return;
+        };
+        let span = self.cx.span();
+        let span_context = span.span_context();
+        // A trace that is not sampled cannot be found: no header.
+        if !span_context.is_valid() || !span_context.is_sampled() {
+            return;
+        }
+        let hex = format!("{:032x}", span_context.trace_id());
+        if let Ok(value) = HeaderValue::from_str(&hex) {
+            headers.insert(name.clone(), value);
+        }
+    }
+
+    /// Ends the request: endpoint and SSE metrics, span end. Idempotent.
+    pub(crate) fn finish(&mut self, outcome: Outcome) {
+        if self.done {
+            return;
+        }
+        self.done = true;
+        let elapsed_ms = self.start.elapsed().as_secs_f64() * 1000.0;
+        let _guard = (self.metered || self.sse_start.is_some()).then(|| self.attach());
+        if self.metered {
+            let status = match (&outcome, self.status) {
+                (Outcome::Failed, _) => 500,
+                (_, Some(status)) => status,
+                (Outcome::ClientDisconnect, None) => CLIENT_CLOSED_REQUEST,
+                (_, None) => 500,
+            };
+            let path = self.route_class();
+            metrics::record_endpoint(path, self.method.as_str(), status, elapsed_ms);
+        }
+        if let Some(sse_start) = self.sse_start {
+            let reason = match outcome {
+                Outcome::Completed => None,
+                Outcome::ClientDisconnect => Some("client_disconnect"),
+                Outcome::BodyError(_) | Outcome::Failed => Some("error"),
+            };
+            let ms = sse_start.elapsed().as_secs_f64() * 1000.0;
+            metrics::sse_closed(self.route_class(), ms, reason);
+        }
+        if self.traced {
+            let span = self.cx.span();
+            if span.is_recording() {
+                let unfinished =
+                    self.status.is_none() && matches!(outcome, Outcome::ClientDisconnect);
+                if self.streamed || unfinished {
+                    span.set_attribute(KeyValue::new(
+                        "http.response.body.outcome",
+                        outcome.as_str(),
+                    ));
+                }
+                match &outcome {
+                    Outcome::ClientDisconnect => {
+                        span.add_event("client_disconnect", Vec::new());
+                    }
+                    Outcome::BodyError(message) => {
+                        record_exception(&self.cx, "body_error", message);
+                    }
+                    Outcome::Completed | Outcome::Failed => {}
+                }
+            }
+            span.end();
+        }
+    }
+}
+
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        self.finish(Outcome::ClientDisconnect);
+    }
+}
+
+fn is_event_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"))
+}

@@ -1,0 +1,160 @@
+//! What HTTP instrumentation never records: secret headers, secret-looking
+//! query parameters and body keys, URL credentials.
+
+use std::borrow::Cow;
+
+use http::HeaderName;
+
+use super::config::DENIED_HEADERS;
+
+/// The replacement of every redacted value.
+pub(crate) const REDACTED: &str = "REDACTED";
+
+/// Query parameters that carry signatures or keys in common URL schemes
+/// (semantic conventions' default list), beside the secret-looking names.
+const SECRET_QUERY_PARAMS: [&str; 5] = [
+    "sig",
+    "signature",
+    "x-goog-signature",
+    "awsaccesskeyid",
+    "x-amz-signature",
+];
+
+/// Whether a key, parameter or header name looks like a secret (the list
+/// shared with `#[trace_method]`).
+pub(crate) fn is_secret_name(name: &str) -> bool {
+    crate::redact::is_secret_name(name)
+}
+
+/// Whether a request header must never be recorded.
+pub(crate) fn is_denied_header(name: &HeaderName) -> bool {
+    DENIED_HEADERS.contains(&name.as_str()) || is_secret_name(name.as_str())
+}
+
+fn is_secret_query_param(name: &str) -> bool {
+    SECRET_QUERY_PARAMS
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(name))
+        || is_secret_name(name)
+}
+
+/// The query string with the values of secret-looking parameters replaced by
+/// `REDACTED`. Borrows when nothing is redacted.
+pub(crate) fn redact_query(query: &str) -> Cow<'_, str> {
+    let needs = query.split('&').any(|pair| {
+        let name = pair.split_once('=').map_or(pair, |(n, _)| n);
+        is_secret_query_param(name)
+    });
+    if !needs {
+        return Cow::Borrowed(query);
+    }
+    let mut out = String::with_capacity(query.len());
+    for (i, pair) in query.split('&').enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        match pair.split_once('=') {
+            Some((name, _)) if is_secret_query_param(name) => {
+                out.push_str(name);
+                out.push('=');
+                out.push_str(REDACTED);
+            }
+            _ => out.push_str(pair),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A full URL with `user:password@` replaced by `REDACTED:REDACTED@` and
+/// secret query parameters redacted.
+pub(crate) fn redact_url(url: &str) -> Cow<'_, str> {
+    let (before_query, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let fragment_less_query = query.map(|q| q.split('#').next().unwrap_or(q));
+    let userinfo_end = before_query.find("://").and_then(|scheme_end| {
+        let rest = &before_query[scheme_end + 3..];
+        let authority_end = rest.find('/').unwrap_or(rest.len());
+        rest[..authority_end]
+            .rfind('@')
+            .map(|at| (scheme_end + 3, scheme_end + 3 + at))
+    });
+    let query_redacted = fragment_less_query.map(redact_query);
+    let query_changed = matches!(query_redacted, Some(Cow::Owned(_)));
+    if userinfo_end.is_none() && !query_changed {
+        return Cow::Borrowed(url);
+    }
+    let mut out = String::with_capacity(url.len() + 16);
+    match userinfo_end {
+        Some((start, at)) => {
+            out.push_str(&before_query[..start]);
+            out.push_str("REDACTED:REDACTED");
+            out.push_str(&before_query[at..]);
+        }
+        None => out.push_str(before_query),
+    }
+    if let Some(q) = query_redacted {
+        out.push('?');
+        out.push_str(&q);
+    }
+    Cow::Owned(out)
+}
+
+/// Replaces, at any depth, the values of secret-looking object keys with
+/// `REDACTED`.
+pub(crate) fn redact_json(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if is_secret_name(k) {
+                    *v = serde_json::Value::String(REDACTED.to_owned());
+                } else {
+                    redact_json(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_json),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_params_are_redacted_by_name() {
+        assert_eq!(redact_query("a=1&b=2"), "a=1&b=2");
+        assert_eq!(
+            redact_query("a=1&api_key=s3cr3t&token=x&sig=y"),
+            "a=1&api_key=REDACTED&token=REDACTED&sig=REDACTED"
+        );
+    }
+
+    #[test]
+    fn url_credentials_are_redacted() {
+        assert_eq!(
+            redact_url("https://user:pw@example.com:8443/a?x=1"),
+            "https://REDACTED:REDACTED@example.com:8443/a?x=1"
+        );
+        assert_eq!(
+            redact_url("http://example.com/a@b"),
+            "http://example.com/a@b"
+        );
+        assert_eq!(
+            redact_url("http://h/p?password=hunter2&q=1"),
+            "http://h/p?password=REDACTED&q=1"
+        );
+    }
+
+    #[test]
+    fn nested_json_secrets_are_redacted() {
+        let mut v = serde_json::json!({"a": {"api_key": "k", "b": [{"password": "p"}]}});
+        redact_json(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({"a": {"api_key": "REDACTED", "b": [{"password": "REDACTED"}]}})
+        );
+    }
+}

@@ -1,0 +1,454 @@
+//! Server spans of the HTTP layer, over real loopback requests.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+mod http_support;
+
+use http_support::{app, assert_marker_absent, attr, attr_str, serve, wait_span};
+use letta_telemetry::http::{BodyKeys, HttpConfig, StatusRule};
+use letta_telemetry::testing::install_span_recorder;
+use opentelemetry::Value;
+use opentelemetry::trace::{SpanKind, Status};
+
+#[tokio::test]
+async fn span_is_named_by_route_template_and_has_every_attribute() {
+    let recorder = install_span_recorder();
+    let server = serve(app(HttpConfig::default())).await;
+    let url = server.url("/v1/agents/agent-42/files/file-7?page=2&limit=10");
+    let before_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let response = reqwest::Client::new()
+        .get(&url)
+        .header("user_id", "user-1")
+        .header("x-organization-id", "org-1")
+        .header("x-project-id", "proj-1")
+        .header("x-agent-id", "agent-42")
+        .header("x-template-id", "tmpl-1")
+        .header("x-base-template-id", "base-1")
+        .header("user-agent", "letta-test/1.0")
+        .header("x-stainless-package-version", "0.1.2")
+        .header("x-stainless-lang", "python")
+        .header("x-letta-source", "cli")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let trace_header = response
+        .headers()
+        .get("x-trace-id")
+        .expect("x-trace-id header")
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(response.text().await.unwrap(), "agent-42/file-7");
+
+    let span = wait_span(&recorder, "GET /v1/agents/{agent_id}/files/{file_id}").await;
+    assert_eq!(span.span_kind, SpanKind::Server);
+    assert_eq!(span.status, Status::Ok);
+    assert_eq!(
+        trace_header,
+        format!("{:032x}", span.span_context.trace_id())
+    );
+
+    let s = |k: &str| attr_str(&span, k);
+    let port = i64::from(server.addr.port());
+    assert_eq!(s("http.method").as_deref(), Some("GET"));
+    assert_eq!(s("http.request.method").as_deref(), Some("GET"));
+    assert_eq!(
+        s("http.url"),
+        Some(format!(
+            "http://127.0.0.1:{port}/v1/agents/agent-42/files/file-7?page=2&limit=10"
+        ))
+    );
+    assert_eq!(
+        s("url.path").as_deref(),
+        Some("/v1/agents/agent-42/files/file-7")
+    );
+    assert_eq!(s("url.scheme").as_deref(), Some("http"));
+    assert_eq!(s("url.query").as_deref(), Some("page=2&limit=10"));
+    assert_eq!(
+        s("http.route").as_deref(),
+        Some("/v1/agents/{agent_id}/files/{file_id}")
+    );
+    assert_eq!(s("http.agent_id").as_deref(), Some("agent-42"));
+    assert_eq!(s("http.file_id").as_deref(), Some("file-7"));
+    assert_eq!(attr(&span, "http.status_code"), Some(&Value::I64(200)));
+    assert_eq!(
+        attr(&span, "http.response.status_code"),
+        Some(&Value::I64(200))
+    );
+    assert_eq!(s("server.address").as_deref(), Some("127.0.0.1"));
+    assert_eq!(attr(&span, "server.port"), Some(&Value::I64(port)));
+    assert_eq!(s("client.address").as_deref(), Some("127.0.0.1"));
+    assert_eq!(s("user_agent.original").as_deref(), Some("letta-test/1.0"));
+    assert_eq!(s("client").as_deref(), Some("letta-test/1.0"));
+    assert_eq!(s("user.id").as_deref(), Some("user-1"));
+    assert_eq!(s("organization.id").as_deref(), Some("org-1"));
+    assert_eq!(s("project.id").as_deref(), Some("proj-1"));
+    assert_eq!(s("agent.id").as_deref(), Some("agent-42"));
+    assert_eq!(s("template.id").as_deref(), Some("tmpl-1"));
+    assert_eq!(s("base_template.id").as_deref(), Some("base-1"));
+    assert_eq!(s("sdk.version").as_deref(), Some("0.1.2"));
+    assert_eq!(s("sdk.language").as_deref(), Some("python"));
+    assert_eq!(s("source").as_deref(), Some("cli"));
+    assert_eq!(attr(&span, "error.type"), None);
+    let Some(Value::I64(entry_ms)) = attr(&span, "entry.timestamp_ms") else {
+        panic!("entry.timestamp_ms missing or not an integer");
+    };
+    assert!(*entry_ms >= before_ms && *entry_ms < before_ms + 10_000);
+}
+
+#[tokio::test]
+async fn caller_trace_is_continued_from_traceparent() {
+    let recorder = install_span_recorder();
+    let server = serve(app(HttpConfig::default())).await;
+    let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let parent_span = "00f067aa0ba902b7";
+    reqwest::Client::new()
+        .get(server.url("/v1/status/204"))
+        .header("traceparent", format!("00-{trace_id}-{parent_span}-01"))
+        .send()
+        .await
+        .unwrap();
+    let span = wait_span(&recorder, "GET /v1/status/{code}").await;
+    assert_eq!(format!("{:032x}", span.span_context.trace_id()), trace_id);
+    assert_eq!(format!("{:016x}", span.parent_span_id), parent_span);
+    assert!(span.parent_span_is_remote);
+}
+
+#[tokio::test]
+async fn status_rules_mark_errors() {
+    let recorder = install_span_recorder();
+    let default = serve(app(HttpConfig::default())).await;
+    let semconv = serve(app(HttpConfig::builder()
+        .with_status_rule(StatusRule::ServerErrorsOnly)
+        .build()
+        .unwrap()))
+    .await;
+    let client = reqwest::Client::new();
+    client
+        .get(default.url("/v1/status/404"))
+        .send()
+        .await
+        .unwrap();
+    let span = wait_span(&recorder, "GET /v1/status/{code}").await;
+    assert!(
+        matches!(span.status, Status::Error { .. }),
+        "{:?}",
+        span.status
+    );
+    assert_eq!(attr_str(&span, "error.type").as_deref(), Some("404"));
+    assert_eq!(attr(&span, "http.status_code"), Some(&Value::I64(404)));
+    recorder.clear();
+
+    client
+        .get(semconv.url("/v1/status/404"))
+        .send()
+        .await
+        .unwrap();
+    let span = wait_span(&recorder, "GET /v1/status/{code}").await;
+    assert_eq!(span.status, Status::Unset);
+    assert_eq!(attr(&span, "error.type"), None);
+    recorder.clear();
+
+    client
+        .get(semconv.url("/v1/status/503"))
+        .send()
+        .await
+        .unwrap();
+    let span = wait_span(&recorder, "GET /v1/status/{code}").await;
+    assert!(matches!(span.status, Status::Error { .. }));
+    assert_eq!(attr_str(&span, "error.type").as_deref(), Some("503"));
+}
+
+#[tokio::test]
+async fn handler_panic_becomes_500_json_with_trace_id_and_exception() {
+    let recorder = install_span_recorder();
+    let server = serve(app(HttpConfig::default())).await;
+    let response = reqwest::get(server.url("/v1/panic")).await.unwrap();
+    assert_eq!(response.status(), 500);
+    let header = response
+        .headers()
+        .get("x-trace-id")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["detail"], "Internal Server Error");
+    assert_eq!(body["trace_id"], header.as_str());
+    assert_eq!(header.len(), 32);
+
+    let span = wait_span(&recorder, "GET /v1/panic").await;
+    assert!(matches!(span.status, Status::Error { .. }));
+    assert_eq!(attr(&span, "http.status_code"), Some(&Value::I64(500)));
+    assert_eq!(attr_str(&span, "error.type").as_deref(), Some("panic"));
+    let event = span
+        .events
+        .iter()
+        .find(|e| e.name == "exception")
+        .expect("exception event");
+    let get = |k: &str| {
+        event
+            .attributes
+            .iter()
+            .find(|kv| kv.key.as_str() == k)
+            .map(|kv| kv.value.to_string())
+    };
+    assert_eq!(get("exception.type").as_deref(), Some("panic"));
+    assert!(get("exception.message").unwrap().contains("PANIC-MARKER"));
+    assert_eq!(format!("{:032x}", span.span_context.trace_id()), header);
+}
+
+#[tokio::test]
+async fn handler_error_is_json_and_recorded_as_exception() {
+    let recorder = install_span_recorder();
+    let server = serve(app(HttpConfig::default())).await;
+    let response = reqwest::get(server.url("/v1/error")).await.unwrap();
+    assert_eq!(response.status(), 404);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["detail"], "agent not found");
+    let span = wait_span(&recorder, "GET /v1/error").await;
+    assert_eq!(
+        body["trace_id"],
+        format!("{:032x}", span.span_context.trace_id())
+    );
+    assert_eq!(span.status, Status::error("agent not found"));
+    assert_eq!(
+        attr_str(&span, "error.type").as_deref(),
+        Some("NoResultFound")
+    );
+    let event = span
+        .events
+        .iter()
+        .find(|e| e.name == "exception")
+        .expect("exception event");
+    assert!(
+        event
+            .attributes
+            .iter()
+            .any(|kv| kv.key.as_str() == "exception.type" && kv.value.as_str() == "NoResultFound")
+    );
+    assert!(
+        event
+            .attributes
+            .iter()
+            .any(|kv| kv.key.as_str() == "exception.message"
+                && kv.value.as_str() == "agent not found")
+    );
+}
+
+#[tokio::test]
+async fn excluded_routes_get_no_span_and_unmatched_routes_keep_the_path() {
+    let recorder = install_span_recorder();
+    let server = serve(app(HttpConfig::default())).await;
+    let client = reqwest::Client::new();
+    let health = client.get(server.url("/v1/health")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    assert!(health.headers().get("x-trace-id").is_none());
+    client.get(server.url("/v1/nope")).send().await.unwrap();
+    let fallback = wait_span(&recorder, "GET /v1/nope").await;
+    assert_eq!(attr(&fallback, "http.status_code"), Some(&Value::I64(404)));
+    assert_eq!(attr(&fallback, "http.route"), None);
+    assert!(recorder.spans().iter().all(|s| !s.name.contains("health")));
+
+    // a custom list replaces the default
+    let custom = serve(app(HttpConfig::builder()
+        .with_excluded_routes(["^GET /v1/status/2"])
+        .build()
+        .unwrap()))
+    .await;
+    recorder.clear();
+    client
+        .get(custom.url("/v1/status/200"))
+        .send()
+        .await
+        .unwrap();
+    client
+        .get(custom.url("/v1/status/404"))
+        .send()
+        .await
+        .unwrap();
+    client.get(custom.url("/v1/health")).send().await.unwrap();
+    wait_span(&recorder, "GET /v1/health").await;
+    let status_spans = recorder.named("GET /v1/status/{code}");
+    assert_eq!(status_spans.len(), 1);
+    assert_eq!(
+        attr(&status_spans[0], "http.status_code"),
+        Some(&Value::I64(404))
+    );
+}
+
+#[tokio::test]
+async fn json_body_is_captured_and_passed_on_byte_for_byte() {
+    let recorder = install_span_recorder();
+    let server = serve(app(HttpConfig::default())).await;
+    // odd spacing and key order must survive unchanged
+    let body = "{ \"message\" : \"hello\",\"n\":1, \"nested\": {\"a\": [1,2]}, \"flag\": true }";
+    let echoed = reqwest::Client::new()
+        .post(server.url("/v1/agents/a1/messages"))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(&echoed[..], body.as_bytes());
+    let span = wait_span(&recorder, "POST /v1/agents/{agent_id}/messages").await;
+    assert_eq!(
+        attr_str(&span, "http.request.body.message").as_deref(),
+        Some("hello")
+    );
+    assert_eq!(attr_str(&span, "http.request.body.n").as_deref(), Some("1"));
+    assert_eq!(
+        attr_str(&span, "http.request.body.nested").as_deref(),
+        Some(r#"{"a":[1,2]}"#)
+    );
+    assert_eq!(
+        attr_str(&span, "http.request.body.flag").as_deref(),
+        Some("true")
+    );
+}
+
+#[tokio::test]
+async fn oversized_non_json_and_invalid_utf8_bodies_are_skipped_but_passed_on() {
+    let recorder = install_span_recorder();
+    let server = serve(app(HttpConfig::builder()
+        .with_body_capture_limit(64)
+        .build()
+        .unwrap()))
+    .await;
+    let client = reqwest::Client::new();
+    let big = format!("{{\"big\":\"{}\"}}", "x".repeat(100));
+    let not_json = "this is not json".to_owned();
+    let invalid_utf8: Vec<u8> = vec![b'{', b'"', b'k', b'"', b':', b'"', 0xff, 0xfe, b'"', b'}'];
+    let bodies: Vec<Vec<u8>> = vec![big.into_bytes(), not_json.into_bytes(), invalid_utf8];
+    for body in bodies {
+        recorder.clear();
+        let echoed = client
+            .post(server.url("/v1/upload"))
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert_eq!(&echoed[..], &body[..]);
+        let span = wait_span(&recorder, "POST /v1/upload").await;
+        assert!(
+            span.attributes
+                .iter()
+                .all(|kv| !kv.key.as_str().starts_with("http.request.body.")),
+            "{:?}",
+            span.attributes
+        );
+    }
+    // a streamed body of unknown length is never buffered, and still passes
+    recorder.clear();
+    let chunks = vec![Ok::<_, std::io::Error>("{\"a\":"), Ok("1}")];
+    let echoed = client
+        .post(server.url("/v1/upload"))
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(&echoed[..], b"{\"a\":1}");
+    let span = wait_span(&recorder, "POST /v1/upload").await;
+    assert_eq!(attr(&span, "http.request.body.a"), None);
+}
+
+#[tokio::test]
+async fn body_key_allow_and_deny_lists() {
+    let recorder = install_span_recorder();
+    let allow = serve(app(HttpConfig::builder()
+        .with_body_keys(BodyKeys::Allow(vec!["keep".into()]))
+        .build()
+        .unwrap()))
+    .await;
+    let deny = serve(app(HttpConfig::builder()
+        .with_body_keys(BodyKeys::Deny(vec!["drop".into()]))
+        .build()
+        .unwrap()))
+    .await;
+    let client = reqwest::Client::new();
+    for (server, keep, dropped) in [(&allow, "keep", "other"), (&deny, "other", "drop")] {
+        recorder.clear();
+        client
+            .post(server.url("/v1/upload"))
+            .json(&serde_json::json!({"keep": 1, "drop": 2, "other": 3}))
+            .send()
+            .await
+            .unwrap();
+        let span = wait_span(&recorder, "POST /v1/upload").await;
+        assert!(attr(&span, &format!("http.request.body.{keep}")).is_some());
+        assert!(attr(&span, &format!("http.request.body.{dropped}")).is_none());
+    }
+}
+
+#[tokio::test]
+async fn secrets_never_reach_span_attributes() {
+    let recorder = install_span_recorder();
+    let server = serve(app(HttpConfig::builder()
+        .with_captured_header("authorization", "http.authorization")
+        .with_captured_header("x-request-id", "http.request_id")
+        .build()
+        .unwrap()))
+    .await;
+    let marker = "SECRET-MARKER-91f3";
+    let response = reqwest::Client::new()
+        .post(server.url(&format!(
+            "/v1/upload?api_key={marker}&token={marker}&page=1"
+        )))
+        .header("authorization", format!("Bearer {marker}"))
+        .header("cookie", format!("session={marker}"))
+        .header("x-api-key", marker)
+        .header("proxy-authorization", marker)
+        .header("x-request-id", "req-1")
+        .json(&serde_json::json!({
+            "password": marker,
+            "api_key": marker,
+            "message": "visible",
+            "config": {"auth_token": marker, "credentials": [marker], "model": "gpt"},
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    // the handler got the secrets unchanged
+    assert!(response.text().await.unwrap().contains(marker));
+    let span = wait_span(&recorder, "POST /v1/upload").await;
+    assert_marker_absent(&recorder, marker);
+    assert_eq!(
+        attr_str(&span, "http.request.body.message").as_deref(),
+        Some("visible")
+    );
+    assert_eq!(
+        attr_str(&span, "http.request.body.password").as_deref(),
+        Some("REDACTED")
+    );
+    assert_eq!(
+        attr_str(&span, "http.authorization").as_deref(),
+        Some("REDACTED")
+    );
+    assert_eq!(attr_str(&span, "http.request_id").as_deref(), Some("req-1"));
+    assert_eq!(
+        attr_str(&span, "url.query").as_deref(),
+        Some("api_key=REDACTED&token=REDACTED&page=1")
+    );
+    assert!(
+        attr_str(&span, "http.request.body.config")
+            .unwrap()
+            .contains("\"model\":\"gpt\"")
+    );
+}
