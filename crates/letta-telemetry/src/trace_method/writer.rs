@@ -1,0 +1,132 @@
+//! A `fmt::Write` that refuses bytes past its limit, so formatting a huge
+//! value costs no more than formatting the limit.
+
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// Why bounded formatting ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rendered {
+    /// The whole value fit.
+    Complete,
+    /// The limit was reached; `seen` bytes had been produced by then.
+    Truncated { seen: usize },
+    /// The value's own `Debug`/`Display` failed or panicked.
+    Failed,
+}
+
+/// Payload used to unwind out of a formatter once the limit is reached.
+///
+/// `fmt::Error` alone is not enough: `DebugList`/`DebugMap` keep iterating
+/// (without formatting) after an error, so a 50 MB `Vec` would still be
+/// walked to its end. Unwinding with `resume_unwind` (which skips the panic
+/// hook, so nothing is printed) stops at once; it is caught in [`render`].
+struct LimitReached;
+
+/// Collects at most `limit` bytes, cutting on a UTF-8 boundary.
+pub(crate) struct BoundedWriter {
+    buf: String,
+    limit: usize,
+    seen: usize,
+    full: bool,
+}
+
+impl BoundedWriter {
+    pub(crate) fn new(limit: usize) -> Self {
+        Self {
+            buf: String::new(),
+            limit,
+            seen: 0,
+            full: false,
+        }
+    }
+}
+
+impl fmt::Write for BoundedWriter {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if self.full {
+            return Err(fmt::Error);
+        }
+        self.seen += s.len();
+        let room = self.limit - self.buf.len();
+        if s.len() <= room {
+            self.buf.push_str(s);
+            return Ok(());
+        }
+        self.buf.push_str(&s[..floor_char_boundary(s, room)]);
+        self.full = true;
+        stop_formatting()
+    }
+}
+
+#[cfg(panic = "unwind")]
+fn stop_formatting() -> fmt::Result {
+    std::panic::resume_unwind(Box::new(LimitReached))
+}
+
+#[cfg(not(panic = "unwind"))]
+fn stop_formatting() -> fmt::Result {
+    Err(fmt::Error)
+}
+
+/// The largest index `<= at` that is a char boundary of `s`.
+pub(crate) fn floor_char_boundary(s: &str, at: usize) -> usize {
+    if at >= s.len() {
+        return s.len();
+    }
+    let mut i = at;
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Formats with `format` into at most `limit` bytes. Never panics: a panic
+/// inside the value's formatting gives [`Rendered::Failed`].
+pub(crate) fn render(
+    limit: usize,
+    format: impl FnOnce(&mut BoundedWriter) -> fmt::Result,
+) -> (String, Rendered) {
+    let mut w = BoundedWriter::new(limit);
+    let outcome = catch_unwind(AssertUnwindSafe(|| format(&mut w)));
+    let rendered = match outcome {
+        _ if w.full => Rendered::Truncated { seen: w.seen },
+        Ok(Ok(())) => Rendered::Complete,
+        Ok(Err(_)) => Rendered::Failed,
+        Err(payload) if payload.is::<LimitReached>() => Rendered::Truncated { seen: w.seen },
+        Err(_) => Rendered::Failed,
+    };
+    (w.buf, rendered)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fmt::Write as _;
+
+    #[test]
+    fn stops_at_limit_on_char_boundary() {
+        let (s, r) = render(5, |w| w.write_str("abcdé"));
+        // "abcdé" is 6 bytes; é would straddle the limit.
+        assert_eq!(s, "abcd");
+        assert_eq!(r, Rendered::Truncated { seen: 6 });
+    }
+
+    #[test]
+    fn complete_and_failed() {
+        assert_eq!(
+            render(10, |w| w.write_str("abc")),
+            ("abc".into(), Rendered::Complete)
+        );
+        assert_eq!(render(10, |_| Err(fmt::Error)).1, Rendered::Failed);
+        assert_eq!(render(10, |_| panic!("boom")).1, Rendered::Failed);
+    }
+
+    #[test]
+    fn huge_list_stops_early() {
+        let v: Vec<u64> = (0..1_000_000).collect();
+        let (s, r) = render(100, |w| write!(w, "{v:?}"));
+        assert_eq!(s.len(), 100);
+        assert!(matches!(r, Rendered::Truncated { seen } if seen > 100 && seen < 200));
+    }
+}

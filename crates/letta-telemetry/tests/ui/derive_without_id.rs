@@ -1,0 +1,8 @@
+use letta_telemetry::TelemetryId;
+
+#[derive(TelemetryId)]
+struct Agent {
+    name: String,
+}
+
+fn main() {}

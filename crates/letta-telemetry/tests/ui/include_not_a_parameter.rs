@@ -1,0 +1,8 @@
+use letta_telemetry::trace_method;
+
+#[trace_method(include(nope))]
+fn f(agent: u8) {
+    let _ = agent;
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use letta_telemetry::trace_method;
+
+#[trace_method(skip(a, b, a))]
+fn f(a: u8, b: u8) {}
+
+fn main() {}

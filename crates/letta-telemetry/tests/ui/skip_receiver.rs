@@ -1,0 +1,10 @@
+use letta_telemetry::trace_method;
+
+struct S;
+
+impl S {
+    #[trace_method(skip(self))]
+    fn f(&self) {}
+}
+
+fn main() {}
