@@ -1,4 +1,4 @@
-use letta_telemetry::TelemetryId;
+use letta_telemetry_macros::TelemetryId;
 
 #[derive(TelemetryId)]
 struct Agent {

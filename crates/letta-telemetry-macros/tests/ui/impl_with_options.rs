@@ -1,4 +1,4 @@
-use letta_telemetry::trace_method;
+use letta_telemetry_macros::trace_method;
 
 struct S;
 

@@ -1,4 +1,4 @@
-use letta_telemetry::trace_method;
+use letta_telemetry_macros::trace_method;
 
 #[trace_method(fields(agent.id = 1_i64, agent.id = 2_i64))]
 fn f() {}

@@ -1,0 +1,6 @@
+use letta_telemetry_macros::trace_method;
+
+#[trace_method]
+struct S;
+
+fn main() {}

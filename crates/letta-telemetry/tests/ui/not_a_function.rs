@@ -1,6 +1,0 @@
-use letta_telemetry::trace_method;
-
-#[trace_method]
-struct S;
-
-fn main() {}
