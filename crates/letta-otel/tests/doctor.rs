@@ -131,3 +131,67 @@ fn reports_an_excluded_route() {
     assert!(!output.status.success(), "{text}");
     assert!(text.contains("excluded by the pattern"), "{text}");
 }
+
+#[test]
+fn reports_a_route_excluded_by_the_environment_list_with_the_list_to_set() {
+    let output = doctor(&[
+        (
+            "LETTA_TELEMETRY_EXCLUDED_ENDPOINTS_REGEX",
+            "^GET /v1/health$,^POST /v1/agents/[^/]+/messages$".to_owned(),
+        ),
+        (
+            "LETTA_TELEMETRY_METRICS_ENDPOINTS_REGEX",
+            "^POST /v1/agents/[^/]+/messages$".to_owned(),
+        ),
+    ]);
+    let text = stdout(&output);
+    assert!(!output.status.success(), "{text}");
+    assert!(text.contains("1 problem found."), "{text}");
+    assert!(
+        text.contains(
+            "[problem] requests `POST /v1/agents/agent-1/messages` are not traced: excluded by \
+             the pattern \"^POST /v1/agents/[^/]+/messages$\" (environment: \
+             LETTA_TELEMETRY_EXCLUDED_ENDPOINTS_REGEX)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("fix: set LETTA_TELEMETRY_EXCLUDED_ENDPOINTS_REGEX=\"^GET /v1/health$\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("[ok]      `POST /v1/agents/agent-1/messages/stream` is traced"),
+        "{text}"
+    );
+    // The stream route is outside the endpoint-metrics list.
+    assert!(
+        text.contains(
+            "[note]    `POST /v1/agents/agent-1/messages/stream` gets no endpoint metrics"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("`POST /v1/agents/agent-1/messages` gets no endpoint metrics"),
+        "{text}"
+    );
+}
+
+#[test]
+fn reports_an_invalid_route_regex_naming_the_variable() {
+    let output = doctor(&[(
+        "LETTA_TELEMETRY_METRICS_ENDPOINTS_REGEX",
+        "^POST /v1/agents$,^GET /v1/(agents".to_owned(),
+    )]);
+    let text = stdout(&output);
+    assert!(!output.status.success(), "{text}");
+    assert!(
+        text.contains(
+            "[problem] LETTA_TELEMETRY_METRICS_ENDPOINTS_REGEX=\"^POST /v1/agents$,^GET /v1/(agents\""
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"^GET /v1/(agents\" is not a valid regex (unclosed group)"),
+        "{text}"
+    );
+}

@@ -30,7 +30,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let settings = letta_telemetry::Settings::from_env().map_err(|e| settings_error(&e))?;
     let guard = letta_telemetry::init(settings.clone())?;
     settings.log_warnings();
-    let mut config = server_config(&settings, SocketAddr::new(args.host, args.port));
+    let mut config = server_config(&settings, SocketAddr::new(args.host, args.port))?;
     config.shutdown_timeout = Duration::from_secs(args.drain_timeout);
     let server = Server::start(config).await?;
     println!("letta server listening on {}", server.base_url());

@@ -62,7 +62,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let guard = letta_telemetry::init(settings.clone()).context("starting telemetry")?;
     settings.log_warnings();
 
-    let mut config = server_config(&settings, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)));
+    let mut config = server_config(&settings, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))?;
     if let LlmEndpoint::Offline { .. } = config.llm {
         config.llm = LlmEndpoint::Offline {
             first_token_latency: Duration::from_millis(args.llm_latency_ms),

@@ -5,6 +5,7 @@
 mod collector;
 mod endpoint;
 mod report;
+mod routes;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -111,7 +112,7 @@ pub async fn run(args: DoctorArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
-    check_routes(&mut report, &args.routes);
+    routes::check(&mut report, &settings, &args.routes);
     if settings.enable_datadog {
         collector::check_datadog(&mut report, &settings, timeout).await;
     }
@@ -138,35 +139,5 @@ fn check_writable(report: &mut Report, dir: &std::path::Path) {
             format!("cannot create {}: {e}", dir.display()),
             "set LETTA_DIR to a writable directory".to_owned(),
         ),
-    }
-}
-
-/// The reference's default exclusion list against the routes to check.
-fn check_routes(report: &mut Report, routes: &[String]) {
-    let defaults = [
-        "POST /v1/agents/agent-1/messages",
-        "POST /v1/agents/agent-1/messages/stream",
-        "POST /v1/agents/agent-1/messages/async",
-    ];
-    let routes: Vec<&str> = if routes.is_empty() {
-        defaults.to_vec()
-    } else {
-        routes.iter().map(String::as_str).collect()
-    };
-    let patterns = letta_telemetry::http::DEFAULT_EXCLUDED_ROUTES;
-    for route in routes {
-        let hit = patterns
-            .iter()
-            .find(|p| regex::Regex::new(p).is_ok_and(|r| r.is_match(route)));
-        match hit {
-            Some(pattern) => report.problem(
-                format!("requests `{route}` are not traced: excluded by the pattern {pattern:?}"),
-                format!(
-                    "remove {pattern:?} from the exclusion list (HttpConfig::with_excluded_routes); \
-                     the default list excludes only ^GET /v1/health$"
-                ),
-            ),
-            None => report.ok(format!("`{route}` is traced (not in the exclusion list {patterns:?})")),
-        }
     }
 }
