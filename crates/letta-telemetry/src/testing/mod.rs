@@ -3,6 +3,13 @@
 //! Each call installs process-wide state once; run tests that use it in
 //! separate processes (`cargo nextest` does this by default).
 
+mod bench;
+mod metrics;
 mod traces;
 
+#[doc(hidden)]
+pub use bench::install_void_tracer;
+pub use metrics::{
+    MetricPoint, MetricRecorder, PointValue, install_metric_recorder, install_metric_recorder_with,
+};
 pub use traces::{SpanRecorder, install_span_recorder};

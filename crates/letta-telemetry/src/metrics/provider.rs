@@ -1,0 +1,262 @@
+//! The meter provider: exporter choice (OTLP gRPC/HTTP or the local
+//! OTLP-JSON file), temporality, periodic reader, and the views that set each
+//! instrument's cardinality limit.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use opentelemetry_otlp::{WithExportConfig as _, WithHttpConfig as _, WithTonicConfig as _};
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
+use opentelemetry_sdk::metrics::{
+    Instrument, PeriodicReader, SdkMeterProvider, Stream, Temporality,
+};
+
+use super::file_exporter::JsonLinesMetricExporter;
+use super::runtime_context::{InRuntime, OwnedRuntime, export_runtime};
+use super::self_telemetry::Counted;
+use crate::init::{InitError, Pipeline};
+use crate::settings::{self, Protocol, Settings, Signal};
+
+/// Options of the meter provider that are not environment settings.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct MetricsOptions {
+    /// Period of the periodic reader (default 60 s, the OpenTelemetry default).
+    pub export_interval: Duration,
+    /// Overrides every instrument's cardinality limit when set.
+    pub cardinality_limit: Option<usize>,
+}
+
+impl Default for MetricsOptions {
+    fn default() -> Self {
+        Self {
+            export_interval: Duration::from_secs(60),
+            cardinality_limit: None,
+        }
+    }
+}
+
+impl MetricsOptions {
+    /// Sets the periodic reader's interval.
+    #[must_use]
+    pub fn with_export_interval(mut self, interval: Duration) -> Self {
+        self.export_interval = interval;
+        self
+    }
+
+    /// Overrides every instrument's cardinality limit (at least 1).
+    #[must_use]
+    pub fn with_cardinality_limit(mut self, limit: usize) -> Self {
+        self.cardinality_limit = Some(limit.max(1));
+        self
+    }
+}
+
+/// The SDK temporality for the setting (`UNSPECIFIED` is the SDK default,
+/// cumulative).
+pub(crate) fn sdk_temporality(t: settings::Temporality) -> Temporality {
+    match t {
+        settings::Temporality::Delta => Temporality::Delta,
+        settings::Temporality::Cumulative | settings::Temporality::Unspecified => {
+            Temporality::Cumulative
+        }
+    }
+}
+
+/// Builds a meter provider exporting to `exporter` through a periodic
+/// reader, with this crate's per-instrument cardinality limits (the
+/// registry's histograms carry their own bucket boundaries).
+pub fn build_meter_provider<E: PushMetricExporter>(
+    exporter: E,
+    resource: Resource,
+    options: &MetricsOptions,
+) -> SdkMeterProvider {
+    let reader = PeriodicReader::builder(Counted(exporter))
+        .with_interval(options.export_interval)
+        .build();
+    let fixed = options.cardinality_limit;
+    SdkMeterProvider::builder()
+        .with_resource(resource)
+        .with_reader(reader)
+        .with_view(move |i: &Instrument| {
+            let limit = fixed.unwrap_or_else(|| super::cardinality_limit(i.name()));
+            Stream::builder().with_cardinality_limit(limit).build().ok()
+        })
+        .build()
+}
+
+struct MetricsPipeline {
+    provider: SdkMeterProvider,
+    _runtime: Option<OwnedRuntime>,
+}
+
+impl Pipeline for MetricsPipeline {
+    fn name(&self) -> &'static str {
+        "metrics"
+    }
+
+    fn flush(&self, _deadline: Instant) {
+        if let Err(e) = self.provider.force_flush() {
+            tracing::debug!(target: "letta_telemetry", error = %e, "metrics flush failed");
+        }
+    }
+
+    fn shutdown(&self, deadline: Instant) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if let Err(e) = self.provider.shutdown_with_timeout(left) {
+            tracing::debug!(target: "letta_telemetry", error = %e, "metrics shutdown failed");
+        }
+    }
+}
+
+fn exporter_error(reason: impl std::fmt::Display) -> InitError {
+    InitError::Exporter {
+        signal: "metrics",
+        reason: reason.to_string(),
+    }
+}
+
+fn otlp_exporter(
+    settings: &Settings,
+    endpoint: &str,
+    temporality: Temporality,
+) -> Result<opentelemetry_otlp::MetricExporter, InitError> {
+    let otlp = &settings.otlp;
+    match settings.protocol(Signal::Metrics) {
+        Protocol::Grpc => {
+            let mut headers = http::HeaderMap::new();
+            for (k, v) in &otlp.headers {
+                let key = http::HeaderName::from_bytes(k.as_bytes())
+                    .map_err(|_| exporter_error(format!("invalid OTLP header name {k:?}")))?;
+                let value = http::HeaderValue::from_str(v)
+                    .map_err(|_| exporter_error(format!("invalid value of OTLP header {k:?}")))?;
+                headers.insert(key, value);
+            }
+            let metadata =
+                opentelemetry_otlp::tonic_types::metadata::MetadataMap::from_headers(headers);
+            let mut b = opentelemetry_otlp::MetricExporter::builder()
+                .with_tonic()
+                .with_endpoint(endpoint)
+                .with_timeout(otlp.timeout)
+                .with_metadata(metadata)
+                .with_temporality(temporality);
+            if otlp.compression.is_some() {
+                b = b.with_compression(opentelemetry_otlp::Compression::Gzip);
+            }
+            if endpoint.starts_with("https://") || otlp.certificate.is_some() {
+                let mut tls = opentelemetry_otlp::tonic_types::transport::ClientTlsConfig::new()
+                    .with_enabled_roots();
+                if let Some(path) = &otlp.certificate {
+                    let pem = std::fs::read(path).map_err(|source| InitError::Io {
+                        path: path.clone(),
+                        source,
+                    })?;
+                    tls = tls.ca_certificate(
+                        opentelemetry_otlp::tonic_types::transport::Certificate::from_pem(pem),
+                    );
+                }
+                b = b.with_tls_config(tls);
+            }
+            b.build().map_err(exporter_error)
+        }
+        Protocol::HttpProtobuf | Protocol::HttpJson => {
+            let protocol = if settings.protocol(Signal::Metrics) == Protocol::HttpJson {
+                opentelemetry_otlp::Protocol::HttpJson
+            } else {
+                opentelemetry_otlp::Protocol::HttpBinary
+            };
+            let headers: HashMap<String, String> = otlp.headers.iter().cloned().collect();
+            let mut b = opentelemetry_otlp::MetricExporter::builder()
+                .with_http()
+                .with_endpoint(endpoint)
+                .with_protocol(protocol)
+                .with_timeout(otlp.timeout)
+                .with_headers(headers)
+                .with_temporality(temporality);
+            if otlp.compression.is_some() {
+                b = b.with_compression(opentelemetry_otlp::Compression::Gzip);
+            }
+            b.build().map_err(exporter_error)
+        }
+    }
+}
+
+/// Installs the metrics pipeline, or returns `None` when it is off.
+///
+/// Metrics are on unless the SDK or tracing is disabled (as in the reference,
+/// where both start together). With an OTLP endpoint they are exported over
+/// OTLP; without one they go to `<LETTA_DIR>/logs/metrics.json`.
+pub(crate) fn install(
+    settings: &Settings,
+    resource: &Resource,
+) -> Result<Option<Box<dyn Pipeline>>, InitError> {
+    if !settings.tracing_enabled() {
+        return Ok(None);
+    }
+    let temporality = sdk_temporality(settings.otel_preferred_temporality);
+    let options = MetricsOptions::default();
+    let (provider, runtime) = match settings.metrics_endpoint() {
+        Some(endpoint) => {
+            let endpoint = endpoint.as_str();
+            let (handle, owned) = export_runtime().map_err(|source| InitError::Io {
+                path: "tokio runtime for metric export".into(),
+                source,
+            })?;
+            let exporter = {
+                let _guard = handle.enter();
+                otlp_exporter(settings, endpoint, temporality)?
+            };
+            let exporter = InRuntime {
+                handle,
+                inner: exporter,
+            };
+            (
+                build_meter_provider(exporter, resource.clone(), &options),
+                owned,
+            )
+        }
+        None => {
+            let file = crate::export::JsonLinesFile::for_settings(settings, "metrics.json")
+                .map_err(|source| InitError::Io {
+                    path: settings.logs_dir().join("metrics.json"),
+                    source,
+                })?;
+            let exporter = JsonLinesMetricExporter::new(file, temporality);
+            (
+                build_meter_provider(exporter, resource.clone(), &options),
+                None,
+            )
+        }
+    };
+    if !super::install_registry(&provider) {
+        let _ = provider.shutdown();
+        return Err(InitError::AlreadyInitialized);
+    }
+    opentelemetry::global::set_meter_provider(provider.clone());
+    Ok(Some(Box::new(MetricsPipeline {
+        provider,
+        _runtime: runtime,
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporality_mapping() {
+        assert_eq!(
+            sdk_temporality(settings::Temporality::Delta),
+            Temporality::Delta
+        );
+        assert_eq!(
+            sdk_temporality(settings::Temporality::Cumulative),
+            Temporality::Cumulative
+        );
+        assert_eq!(
+            sdk_temporality(settings::Temporality::Unspecified),
+            Temporality::Cumulative
+        );
+    }
+}
