@@ -146,7 +146,10 @@ fn git_source_links_from_settings_with_credentials_removed() {
             "LETTA_TELEMETRY_DATADOG_GIT_REPOSITORY_URL",
             "https://user:s3cr3t@github.com/org/repo",
         ),
-        ("DD_GIT_COMMIT_SHA", "0123456789abcdef0123456789abcdef01234567"),
+        (
+            "DD_GIT_COMMIT_SHA",
+            "0123456789abcdef0123456789abcdef01234567",
+        ),
     ]);
     let r = build_resource_with(&s, &host());
     assert_eq!(

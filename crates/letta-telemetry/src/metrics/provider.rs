@@ -195,7 +195,7 @@ pub(crate) fn install(
         return Ok(None);
     }
     let temporality = sdk_temporality(settings.otel_preferred_temporality);
-    let options = MetricsOptions::default();
+    let options = MetricsOptions::default().with_export_interval(settings.metric_export_interval);
     let (provider, runtime) = match settings.metrics_endpoint() {
         Some(endpoint) => {
             let endpoint = endpoint.as_str();

@@ -20,7 +20,10 @@ impl SpanRecorder {
 
     /// The finished spans with this name.
     pub fn named(&self, name: &str) -> Vec<SpanData> {
-        self.spans().into_iter().filter(|s| s.name == name).collect()
+        self.spans()
+            .into_iter()
+            .filter(|s| s.name == name)
+            .collect()
     }
 
     /// Forgets the spans recorded so far.
