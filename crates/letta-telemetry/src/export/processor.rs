@@ -217,6 +217,8 @@ impl BoundedBatchSpanProcessor {
                     config: worker_config,
                     envelope_bytes: ENVELOPE_RESERVE,
                     warned_drops: 0,
+                    warned_failed: 0,
+                    last_failure: None,
                     last_warning: None,
                 }
                 .run(control_rx);
@@ -381,6 +383,8 @@ struct Worker<E> {
     config: BatchConfig,
     envelope_bytes: usize,
     warned_drops: u64,
+    warned_failed: u64,
+    last_failure: Option<FailureReason>,
     last_warning: Option<Instant>,
 }
 
@@ -525,6 +529,7 @@ impl<E: SpanExporter> Worker<E> {
                 }
                 (Err(reason), _) => {
                     stats.record_failure(reason, n);
+                    self.last_failure = Some(reason);
                     self.log_export(n, bytes, took, reason.as_str());
                 }
             }
@@ -558,13 +563,13 @@ impl<E: SpanExporter> Worker<E> {
         }
     }
 
+    /// At most one warning per interval for spans lost since the last one:
+    /// dropped because the queue was full, or lost in a failed export.
     fn warn_drops(&mut self) {
-        let dropped = self
-            .shared
-            .stats
-            .spans_dropped_queue_full
-            .load(Ordering::Relaxed);
-        if dropped <= self.warned_drops {
+        let stats = self.shared.stats;
+        let dropped = stats.spans_dropped_queue_full.load(Ordering::Relaxed);
+        let failed = stats.spans_dropped_export_failed.load(Ordering::Relaxed);
+        if dropped <= self.warned_drops && failed <= self.warned_failed {
             return;
         }
         let now = Instant::now();
@@ -574,13 +579,25 @@ impl<E: SpanExporter> Worker<E> {
         {
             return;
         }
-        tracing::warn!(
-            target: LOG_TARGET,
-            dropped = dropped - self.warned_drops,
-            total_dropped = dropped,
-            "telemetry span queue full: spans dropped (the collector is slow or unreachable)"
-        );
+        if dropped > self.warned_drops {
+            tracing::warn!(
+                target: LOG_TARGET,
+                dropped = dropped - self.warned_drops,
+                total_dropped = dropped,
+                "telemetry span queue full: spans dropped (the collector is slow or unreachable)"
+            );
+        }
+        if failed > self.warned_failed {
+            tracing::warn!(
+                target: LOG_TARGET,
+                lost = failed - self.warned_failed,
+                total_lost = failed,
+                reason = self.last_failure.map_or("unknown", FailureReason::as_str),
+                "telemetry span export failed: spans lost (check the collector endpoint with `letta-otel doctor`)"
+            );
+        }
         self.warned_drops = dropped;
+        self.warned_failed = failed;
         self.last_warning = Some(now);
     }
 }
