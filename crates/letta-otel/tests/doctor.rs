@@ -195,3 +195,75 @@ fn reports_an_invalid_route_regex_naming_the_variable() {
         "{text}"
     );
 }
+
+#[test]
+fn each_warning_kind_gets_its_own_fix() {
+    let output = doctor(&[
+        ("LETTA_TELEMETRY_ENABLE_DATADOGG", "true".to_owned()),
+        ("OTEL_PROPAGATORS", "b3".to_owned()),
+        ("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "a=b".to_owned()),
+        ("LETTA_TELEMETRY_DISABLE_TRACING", "false".to_owned()),
+        ("LETTA_DISABLE_TRACING", "true".to_owned()),
+        // Same meaning, different text: no warning.
+        ("LETTA_TELEMETRY_OTEL_PREFERRED_TEMPORALITY", "1".to_owned()),
+        ("LETTA_OTEL_PREFERRED_TEMPORALITY", "delta".to_owned()),
+    ]);
+    let text = stdout(&output);
+    assert!(!output.status.success(), "{text}");
+    assert!(
+        text.contains(
+            "fix: rename LETTA_TELEMETRY_ENABLE_DATADOGG to LETTA_TELEMETRY_ENABLE_DATADOG"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "fix: remove OTEL_PROPAGATORS: W3C trace-context and baggage are always installed"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "fix: remove OTEL_EXPORTER_OTLP_TRACES_HEADERS: use OTEL_EXPORTER_OTLP_HEADERS"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "fix: remove LETTA_DISABLE_TRACING, or set it to the same value as \
+             LETTA_TELEMETRY_DISABLE_TRACING"
+        ),
+        "{text}"
+    );
+    // The unknown-variable fix is given to the unknown variable only.
+    assert_eq!(
+        text.matches("an unknown variable is ignored").count(),
+        1,
+        "{text}"
+    );
+    assert!(
+        !text.contains("did you mean OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("LETTA_OTEL_PREFERRED_TEMPORALITY is ignored"),
+        "{text}"
+    );
+}
+
+#[test]
+fn credentials_of_an_invalid_endpoint_are_not_printed() {
+    let output = doctor(&[(
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "ftp://u:hunter2-doctor@host:4317".to_owned(),
+    )]);
+    let text = stdout(&output);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{text}");
+    assert!(
+        text.contains("OTEL_EXPORTER_OTLP_ENDPOINT=\"ftp://u:***@host:4317\""),
+        "{text}"
+    );
+    assert!(!text.contains("hunter2-doctor"), "{text}");
+    assert!(!err.contains("hunter2-doctor"), "{err}");
+}

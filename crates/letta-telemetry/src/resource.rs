@@ -116,21 +116,9 @@ pub fn build_resource_with(settings: &Settings, host: &HostIdentity) -> Resource
         low.push(KeyValue::new("host.name", h.clone()));
     }
 
-    let environment_explicit = settings
-        .environment
-        .as_deref()
-        .is_some_and(|e| !e.trim().is_empty());
-    let environment = if environment_explicit {
-        settings.normalized_environment()
-    } else {
-        // OTEL_RESOURCE_ATTRIBUTES may name it; else `unknown`.
-        settings
-            .resource_attributes
-            .iter()
-            .rev()
-            .find(|(k, _)| k == "deployment.environment")
-            .map_or_else(|| settings.normalized_environment(), |(_, v)| v.clone())
-    };
+    // The same value `Settings::render` shows.
+    let environment_explicit = settings.environment_is_set();
+    let environment = settings.effective_environment();
     let env_attr = KeyValue::new("deployment.environment", environment.clone());
     if environment_explicit {
         high.push(env_attr);

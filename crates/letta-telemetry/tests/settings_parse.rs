@@ -598,3 +598,59 @@ fn empty_values_count_as_unset() {
     assert_eq!(s.datadog_agent_port, 8126);
     assert_eq!(s.otlp.endpoint, None);
 }
+
+#[test]
+fn endpoint_regex_lists() {
+    let s = ok(&[]);
+    assert_eq!(s.excluded_endpoints_regex, ["^GET /v1/health$"]);
+    assert_eq!(
+        s.metrics_endpoints_regex,
+        letta_telemetry::http::DEFAULT_METRIC_ROUTES
+    );
+
+    let s = ok(&[
+        (
+            "LETTA_TELEMETRY_EXCLUDED_ENDPOINTS_REGEX",
+            " ^GET /v1/health$ , ^GET /v1/agents$ ,",
+        ),
+        (
+            "LETTA_TELEMETRY_METRICS_ENDPOINTS_REGEX",
+            "^POST /v1/agents$",
+        ),
+    ]);
+    assert_eq!(
+        s.excluded_endpoints_regex,
+        ["^GET /v1/health$", "^GET /v1/agents$"]
+    );
+    assert_eq!(s.metrics_endpoints_regex, ["^POST /v1/agents$"]);
+    let text = s.render();
+    assert!(
+        text.contains("^GET /v1/health$,^GET /v1/agents$  (environment: LETTA_TELEMETRY_EXCLUDED_ENDPOINTS_REGEX)"),
+        "{text}"
+    );
+
+    rejected(
+        "LETTA_TELEMETRY_EXCLUDED_ENDPOINTS_REGEX",
+        "^GET /v1/health$,^POST /v1/(agents",
+        "\"^POST /v1/(agents\" is not a valid regex (unclosed group)",
+    );
+    rejected(
+        "LETTA_TELEMETRY_METRICS_ENDPOINTS_REGEX",
+        "[",
+        "comma-separated regular expressions",
+    );
+
+    // From code: validated too, the problem names the builder method.
+    let e = match Settings::builder()
+        .with_excluded_endpoints_regex(vec!["(".to_owned()])
+        .build_from_vars([("HOME", "/h")])
+    {
+        Ok(s) => panic!("an invalid regex from code is accepted: {s:?}"),
+        Err(e) => e,
+    };
+    assert!(
+        e.problem("Settings::builder().with_excluded_endpoints_regex")
+            .is_some(),
+        "{e}"
+    );
+}

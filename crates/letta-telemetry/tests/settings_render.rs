@@ -85,3 +85,77 @@ fn shows_the_effective_export_targets() {
     );
     assert!(text.contains("deployment.environment = dev"), "{text}");
 }
+
+fn settings(vars: &[(&str, &str)]) -> Settings {
+    match Settings::from_vars(vars.iter().copied()) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[test]
+fn logs_target_reflects_what_init_installs() {
+    let endpoint = ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4317");
+    // OTEL_SDK_DISABLED: no OTLP log exporter is installed, logs stay local.
+    let s = settings(&[endpoint, ("OTEL_SDK_DISABLED", "true")]);
+    assert!(!s.logs_to_otlp());
+    let text = s.render();
+    assert!(!text.contains("logs -> http://c:4317"), "{text}");
+    assert!(
+        text.contains("logs -> local files under") && text.contains("OTEL_SDK_DISABLED"),
+        "{text}"
+    );
+    assert!(text.contains("traces -> off (tracing disabled)"), "{text}");
+    // Disabling tracing alone keeps exporting logs (as init does).
+    let s = settings(&[endpoint, ("LETTA_TELEMETRY_DISABLE_TRACING", "true")]);
+    assert!(s.logs_to_otlp());
+    let text = s.render();
+    assert!(text.contains("logs -> http://c:4317 (grpc)"), "{text}");
+    assert!(text.contains("metrics -> off (tracing disabled)"), "{text}");
+    // The per-signal logs protocol and endpoint are what is shown.
+    let s = settings(&[
+        endpoint,
+        ("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "http/json"),
+        ("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "http://l:4318/v1/logs"),
+    ]);
+    let text = s.render();
+    assert!(
+        text.contains("logs -> http://l:4318/v1/logs (http/json)"),
+        "{text}"
+    );
+    assert!(text.contains("traces -> http://c:4317 (grpc)"), "{text}");
+}
+
+#[test]
+fn environment_shown_is_the_one_of_the_resource() {
+    let host = letta_telemetry::HostIdentity::default();
+    for (vars, want) in [
+        (
+            vec![("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=qa")],
+            "qa",
+        ),
+        (
+            vec![
+                ("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=qa"),
+                ("LETTA_ENVIRONMENT", "STAGING"),
+            ],
+            "dev",
+        ),
+        (vec![("OTEL_RESOURCE_ATTRIBUTES", "team=a")], "unknown"),
+    ] {
+        let s = settings(&vars);
+        assert_eq!(s.effective_environment(), want, "{vars:?}");
+        let text = s.render();
+        assert!(
+            text.contains(&format!("deployment.environment = {want}\n")),
+            "{text}"
+        );
+        let resource = letta_telemetry::build_resource_with(&s, &host);
+        let value = resource
+            .get(&opentelemetry::Key::from_static_str(
+                "deployment.environment",
+            ))
+            .map(|v| v.to_string());
+        assert_eq!(value.as_deref(), Some(want), "{vars:?}");
+    }
+}

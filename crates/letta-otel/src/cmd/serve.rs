@@ -28,8 +28,8 @@ pub struct ServeArgs {
 /// Runs `serve`.
 pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let settings = letta_telemetry::Settings::from_env().map_err(|e| settings_error(&e))?;
+    // `init` logs the settings' warnings (once).
     let guard = letta_telemetry::init(settings.clone())?;
-    settings.log_warnings();
     let mut config = server_config(&settings, SocketAddr::new(args.host, args.port))?;
     config.shutdown_timeout = Duration::from_secs(args.drain_timeout);
     let server = Server::start(config).await?;

@@ -90,6 +90,12 @@ code_values! {
     with_verbose_telemetry_logging => verbose_telemetry_logging: value bool,
     /// No telemetry pipeline at all.
     with_sdk_disabled => sdk_disabled: value bool,
+    /// Regexes of `"<METHOD> <path>"` excluded from tracing (each must compile;
+    /// replaces the default list).
+    with_excluded_endpoints_regex => excluded_endpoints_regex: into Vec<String>,
+    /// Regexes of `"<METHOD> <path>"` that get endpoint metrics (each must
+    /// compile; replaces the default list).
+    with_metrics_endpoints_regex => metrics_endpoints_regex: into Vec<String>,
     /// Generic OTLP endpoint (validated like `OTEL_EXPORTER_OTLP_ENDPOINT`).
     with_otlp_endpoint => otlp_endpoint: into String,
     /// OTLP endpoint of traces, used as-is.
@@ -276,6 +282,18 @@ impl SettingsBuilder {
             &[v::VERBOSE_TELEMETRY_LOGGING],
         );
         let sdk_disabled = r.boolean(Field::SdkDisabled, c.sdk_disabled, &[v::OTEL_SDK_DISABLED]);
+        let excluded_endpoints_regex = r.regex_list(
+            Field::ExcludedEndpointsRegex,
+            c.excluded_endpoints_regex,
+            "with_excluded_endpoints_regex",
+            &[v::EXCLUDED_ENDPOINTS_REGEX],
+        );
+        let metrics_endpoints_regex = r.regex_list(
+            Field::MetricsEndpointsRegex,
+            c.metrics_endpoints_regex,
+            "with_metrics_endpoints_regex",
+            &[v::METRICS_ENDPOINTS_REGEX],
+        );
 
         // OTLP: protocols first, since they decide which endpoints are valid.
         let protocol = r
@@ -351,7 +369,7 @@ impl SettingsBuilder {
             None => r.env_value(
                 Field::OtlpHeaders,
                 &[v::OTEL_EXPORTER_OTLP_HEADERS],
-                true,
+                parse::mask_key_values,
                 parse::parse_headers,
             ),
         }
@@ -385,7 +403,7 @@ impl SettingsBuilder {
             None => r.env_value(
                 Field::OtlpCertificate,
                 &[v::OTEL_EXPORTER_OTLP_CERTIFICATE],
-                false,
+                str::to_owned,
                 parse::parse_certificate,
             ),
         };
@@ -401,7 +419,7 @@ impl SettingsBuilder {
             None => r.env_value(
                 Field::ResourceAttributes,
                 &[v::OTEL_RESOURCE_ATTRIBUTES],
-                false,
+                parse::mask_secret_key_values,
                 parse::parse_key_values,
             ),
         }
@@ -474,7 +492,7 @@ impl SettingsBuilder {
             None => r.env_value(
                 Field::FileMaxBytes,
                 &[v::FILE_MAX_BYTES],
-                false,
+                str::to_owned,
                 parse::parse_positive,
             ),
         };
@@ -540,6 +558,9 @@ impl SettingsBuilder {
             verbose_telemetry_logging: verbose_telemetry_logging
                 .unwrap_or(d.verbose_telemetry_logging),
             sdk_disabled: sdk_disabled.unwrap_or(d.sdk_disabled),
+            excluded_endpoints_regex: excluded_endpoints_regex
+                .unwrap_or(d.excluded_endpoints_regex),
+            metrics_endpoints_regex: metrics_endpoints_regex.unwrap_or(d.metrics_endpoints_regex),
             otlp: OtlpSettings {
                 endpoint,
                 traces_endpoint,
@@ -590,10 +611,11 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
-    /// The first of `names` that is set (and not empty), as spelled in the
-    /// environment, with its value. Later ones that are set too are shadowed.
-    fn first(&mut self, names: &[&'static str]) -> Option<(String, String)> {
-        let mut found: Option<(String, String)> = None;
+    /// The variables of `names` that are set (and not empty), as spelled in
+    /// the environment, with their values, in precedence order: the first one
+    /// wins, the others are shadowed.
+    fn set_vars(&mut self, names: &[&'static str]) -> Vec<(String, String)> {
+        let mut found = Vec::new();
         for name in names {
             let Some((spelled, value)) = self.env.lookup_raw(name) else {
                 continue;
@@ -606,64 +628,67 @@ impl Resolver<'_> {
                 ));
                 continue;
             };
-            if value.trim().is_empty() {
-                continue;
-            }
-            match &found {
-                None => found = Some((spelled.to_string(), value.to_string())),
-                Some((used, used_value)) => {
-                    if used_value != value {
-                        self.warnings.push(SettingWarning::Shadowed {
-                            variable: spelled.to_string(),
-                            used: used.clone(),
-                        });
-                    }
-                }
+            if !value.trim().is_empty() {
+                found.push((spelled.to_string(), value.to_string()));
             }
         }
         found
     }
 
+    /// The first of `names` that is set (and not empty), with its value.
+    fn first(&mut self, names: &[&'static str]) -> Option<(String, String)> {
+        self.set_vars(names).into_iter().next()
+    }
+
     /// A value from the environment only; `None` when unset or invalid.
-    fn env_value<T>(
+    ///
+    /// When several of `names` are set, the first wins; each other one whose
+    /// value means something else (parsed, so `false` and `0` agree) gets a
+    /// [`SettingWarning::Shadowed`]. An invalid value is reported as shown by
+    /// `mask` (secrets masked).
+    fn env_value<T: PartialEq>(
         &mut self,
         field: Field,
         names: &[&'static str],
-        secret: bool,
-        parse: impl FnOnce(&str) -> Result<T, InvalidValue>,
+        mask: fn(&str) -> String,
+        parse: impl Fn(&str) -> Result<T, InvalidValue>,
     ) -> Option<T> {
-        let (variable, raw) = self.first(names)?;
+        let mut set = self.set_vars(names).into_iter();
+        let (variable, raw) = set.next()?;
         match parse(&raw) {
             Ok(value) => {
+                for (shadowed, other) in set {
+                    if parse(&other).ok().as_ref() != Some(&value) {
+                        self.warnings.push(SettingWarning::Shadowed {
+                            variable: shadowed,
+                            used: variable.clone(),
+                        });
+                    }
+                }
                 self.sources.push((field, Source::Environment { variable }));
                 Some(value)
             }
             Err(e) => {
-                let shown = if secret {
-                    parse::mask_key_values(&raw)
-                } else {
-                    raw
-                };
                 self.problems
-                    .push(SettingProblem::new(variable, shown, e.expected));
+                    .push(SettingProblem::new(variable, mask(&raw), e.expected));
                 None
             }
         }
     }
 
     /// Code, else the environment; `None` means "use the default".
-    fn value<T>(
+    fn value<T: PartialEq>(
         &mut self,
         field: Field,
         code: Option<T>,
         names: &[&'static str],
-        parse: impl FnOnce(&str) -> Result<T, InvalidValue>,
+        parse: impl Fn(&str) -> Result<T, InvalidValue>,
     ) -> Option<T> {
         if let Some(value) = code {
             self.sources.push((field, Source::Code));
             return Some(value);
         }
-        self.env_value(field, names, false, parse)
+        self.env_value(field, names, str::to_owned, parse)
     }
 
     fn boolean(
@@ -703,6 +728,24 @@ impl Resolver<'_> {
         self.value(field, code, names, parse::parse_millis)
     }
 
+    /// A list of regexes: comma-separated in the environment; each must
+    /// compile, from code too.
+    fn regex_list(
+        &mut self,
+        field: Field,
+        code: Option<Vec<String>>,
+        method: &str,
+        names: &[&'static str],
+    ) -> Option<Vec<String>> {
+        if let Some(patterns) = &code
+            && let Err(e) = parse::check_regex_list(patterns)
+        {
+            self.code_problem(method, patterns.join(","), e.expected);
+            return None;
+        }
+        self.value(field, code, names, parse::parse_regex_list)
+    }
+
     /// A positive count.
     fn count(
         &mut self,
@@ -737,7 +780,9 @@ impl Resolver<'_> {
                     None
                 }
             },
-            None => self.env_value(field, names, false, |s| parse::parse_endpoint(s, protocol)),
+            None => self.env_value(field, names, parse::mask_url, |s| {
+                parse::parse_endpoint(s, protocol)
+            }),
         }
     }
 

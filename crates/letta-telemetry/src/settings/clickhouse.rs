@@ -4,6 +4,7 @@ use std::fmt;
 
 use super::env::EnvSource;
 use super::error::{SettingProblem, SettingsError};
+use super::parse::mask_url;
 use super::values::InvalidValue;
 use super::vars as v;
 
@@ -112,13 +113,14 @@ impl ClickHouseSettings {
             "https" => CLICKHOUSE_HTTPS_PORT,
             _ => return Err(err()),
         };
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(InvalidValue::new(format!(
+                "{ENDPOINT_FORM}, without user info (set the user in CLICKHOUSE_USERNAME and \
+                 the password in CLICKHOUSE_PASSWORD)"
+            )));
+        }
         let has_host = url.host_str().is_some_and(|h| !h.is_empty());
-        if !has_host
-            || url.query().is_some()
-            || url.fragment().is_some()
-            || !url.username().is_empty()
-            || url.password().is_some()
-        {
+        if !has_host || url.query().is_some() || url.fragment().is_some() {
             return Err(err());
         }
         if !raw.contains("://") && url.path() != "/" {
@@ -196,7 +198,8 @@ impl ClickHouseSettingsBuilder {
             Some((variable, raw)) => match ClickHouseSettings::parse_endpoint(&raw) {
                 Ok(url) => Some(url),
                 Err(e) => {
-                    problems.push(SettingProblem::new(variable, raw, e.expected));
+                    // The value may hold credentials: never echo them.
+                    problems.push(SettingProblem::new(variable, mask_url(&raw), e.expected));
                     None
                 }
             },

@@ -66,7 +66,7 @@ pub use limits::ExportLimits;
 pub use otlp::OtlpSettings;
 pub use source::{Field, Source};
 pub use values::{Compression, InvalidValue, Protocol, SamplerSetting, Signal, Temporality};
-pub use warning::SettingWarning;
+pub use warning::{SettingWarning, WarningKind};
 
 use source::Provenance;
 
@@ -90,7 +90,7 @@ use source::Provenance;
 /// assert!(!text.contains("secret"));
 /// # Ok::<(), letta_telemetry::SettingsError>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Settings {
     /// `LETTA_TELEMETRY_ENABLE_DATADOG`.
     pub enable_datadog: bool,
@@ -121,6 +121,14 @@ pub struct Settings {
     pub verbose_telemetry_logging: bool,
     /// `OTEL_SDK_DISABLED`: no telemetry pipeline at all.
     pub sdk_disabled: bool,
+    /// `LETTA_TELEMETRY_EXCLUDED_ENDPOINTS_REGEX`: regexes of `"<METHOD> <path>"`
+    /// excluded from tracing (default
+    /// [`DEFAULT_EXCLUDED_ROUTES`](crate::http::DEFAULT_EXCLUDED_ROUTES)).
+    pub excluded_endpoints_regex: Vec<String>,
+    /// `LETTA_TELEMETRY_METRICS_ENDPOINTS_REGEX`: regexes of `"<METHOD> <path>"`
+    /// that get endpoint metrics (default
+    /// [`DEFAULT_METRIC_ROUTES`](crate::http::DEFAULT_METRIC_ROUTES)).
+    pub metrics_endpoints_regex: Vec<String>,
     /// OTLP exporter settings.
     pub otlp: OtlpSettings,
     /// Code, else `OTEL_SERVICE_NAME`, else `letta-server-<ENV_NAME lower-cased>`,
@@ -151,6 +159,56 @@ pub struct Settings {
     provenance: Provenance,
 }
 
+impl std::fmt::Debug for Settings {
+    /// Every field, secrets masked as in [`Settings::render`].
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = |field| render::shown_value(self, field);
+        f.debug_struct("Settings")
+            .field("enable_datadog", &self.enable_datadog)
+            .field("datadog_agent_host", &self.datadog_agent_host)
+            .field("datadog_agent_port", &self.datadog_agent_port)
+            .field("datadog_service_name", &self.datadog_service_name)
+            .field("datadog_profiling_enabled", &self.datadog_profiling_enabled)
+            .field(
+                "datadog_profiling_memory_enabled",
+                &self.datadog_profiling_memory_enabled,
+            )
+            .field(
+                "datadog_profiling_heap_enabled",
+                &self.datadog_profiling_heap_enabled,
+            )
+            .field(
+                "datadog_git_repository_url",
+                &shown(Field::DatadogGitRepositoryUrl),
+            )
+            .field("datadog_git_commit_sha", &self.datadog_git_commit_sha)
+            .field("datadog_main_package", &self.datadog_main_package)
+            .field(
+                "otel_preferred_temporality",
+                &self.otel_preferred_temporality,
+            )
+            .field("disable_tracing", &self.disable_tracing)
+            .field("verbose_telemetry_logging", &self.verbose_telemetry_logging)
+            .field("sdk_disabled", &self.sdk_disabled)
+            .field("excluded_endpoints_regex", &self.excluded_endpoints_regex)
+            .field("metrics_endpoints_regex", &self.metrics_endpoints_regex)
+            .field("otlp", &self.otlp)
+            .field("service_name", &self.service_name)
+            .field("service_version", &self.service_version)
+            .field("environment", &self.environment)
+            .field("env_name", &self.env_name)
+            .field("resource_attributes", &shown(Field::ResourceAttributes))
+            .field("sampler", &self.sampler)
+            .field("letta_dir", &self.letta_dir)
+            .field("json_logging", &self.json_logging)
+            .field("debug", &self.debug)
+            .field("metric_export_interval", &self.metric_export_interval)
+            .field("limits", &self.limits)
+            .field("warnings", &self.warnings)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Default for Settings {
     /// The defaults, without reading the environment (`letta_dir` is the
     /// relative `.letta`; [`Settings::from_env`] uses `$HOME/.letta`).
@@ -170,6 +228,12 @@ impl Default for Settings {
             disable_tracing: false,
             verbose_telemetry_logging: false,
             sdk_disabled: false,
+            excluded_endpoints_regex: crate::http::DEFAULT_EXCLUDED_ROUTES
+                .map(String::from)
+                .to_vec(),
+            metrics_endpoints_regex: crate::http::DEFAULT_METRIC_ROUTES
+                .map(String::from)
+                .to_vec(),
             otlp: OtlpSettings {
                 timeout: Duration::from_secs(10),
                 ..OtlpSettings::default()
@@ -285,9 +349,55 @@ impl Settings {
         self.tracing_enabled() && self.metrics_endpoint().is_some()
     }
 
-    /// The environment for `deployment.environment`: `DEV`, `DEVELOPMENT` and
-    /// `STAGING` become `dev`, anything else is lower-cased, unset or empty is
-    /// `unknown`.
+    /// Whether logs are exported over OTLP: the SDK is not disabled and a
+    /// logs endpoint is set (logs do not depend on
+    /// `LETTA_TELEMETRY_DISABLE_TRACING`). The console and `Letta.log` are
+    /// written in every case.
+    pub fn logs_to_otlp(&self) -> bool {
+        !self.sdk_disabled && self.logs_endpoint().is_some()
+    }
+
+    /// The `deployment.environment` of the resource: `LETTA_ENVIRONMENT`
+    /// normalised (see [`Settings::normalized_environment`]) when set, else
+    /// `deployment.environment` of `OTEL_RESOURCE_ATTRIBUTES` as written (the
+    /// last one), else `unknown`.
+    ///
+    /// ```
+    /// use letta_telemetry::settings::Settings;
+    ///
+    /// let s = Settings::from_vars([("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=qa")])?;
+    /// assert_eq!(s.effective_environment(), "qa");
+    /// let s = Settings::from_vars([
+    ///     ("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=qa"),
+    ///     ("LETTA_ENVIRONMENT", "STAGING"),
+    /// ])?;
+    /// assert_eq!(s.effective_environment(), "dev");
+    /// # Ok::<(), letta_telemetry::SettingsError>(())
+    /// ```
+    pub fn effective_environment(&self) -> String {
+        if self.environment_is_set() {
+            return self.normalized_environment();
+        }
+        self.resource_attributes
+            .iter()
+            .rev()
+            .find(|(k, _)| k == "deployment.environment")
+            .map_or_else(|| self.normalized_environment(), |(_, v)| v.clone())
+    }
+
+    /// Whether `LETTA_ENVIRONMENT` (or [`SettingsBuilder::with_environment`])
+    /// sets a non-blank environment, which then wins over
+    /// `OTEL_RESOURCE_ATTRIBUTES`.
+    pub fn environment_is_set(&self) -> bool {
+        self.environment
+            .as_deref()
+            .is_some_and(|e| !e.trim().is_empty())
+    }
+
+    /// `LETTA_ENVIRONMENT` normalised: `DEV`, `DEVELOPMENT` and `STAGING`
+    /// become `dev`, anything else is lower-cased, unset or empty is
+    /// `unknown`. The resource's `deployment.environment` is
+    /// [`Settings::effective_environment`].
     pub fn normalized_environment(&self) -> String {
         normalize_environment(self.environment.as_deref().unwrap_or(""))
     }
@@ -298,7 +408,8 @@ impl Settings {
         &self.warnings
     }
 
-    /// Logs every warning with `tracing::warn!`.
+    /// Logs every warning with `tracing::warn!`. [`init`](crate::init) already
+    /// does this; call it only when not using `init`.
     pub fn log_warnings(&self) {
         for w in &self.warnings {
             tracing::warn!(target: "letta_telemetry::settings", variable = w.variable(), "{w}");
@@ -324,6 +435,22 @@ impl Settings {
         }
         self.provenance = provenance;
     }
+}
+
+/// `value` with the secrets a URL may carry masked, for messages: the user
+/// info (`user:***@`, or `***@` for a lone user name, which is often a token)
+/// and the values of secret-looking query parameters (`token`, `api_key`,
+/// `sig`, …). Works on text, so also on values that are not valid URLs;
+/// every value of [`SettingsError`] and [`Settings::render`] is masked so.
+///
+/// ```
+/// use letta_telemetry::settings::mask_url;
+///
+/// assert_eq!(mask_url("ftp://u:hunter2@host:4317"), "ftp://u:***@host:4317");
+/// assert_eq!(mask_url("https://c:4318/?api_key=k&x=1"), "https://c:4318/?api_key=***&x=1");
+/// ```
+pub fn mask_url(value: &str) -> String {
+    parse::mask_url(value)
 }
 
 /// `DEV`, `DEVELOPMENT`, `STAGING` → `dev`; else lower-cased; empty → `unknown`.

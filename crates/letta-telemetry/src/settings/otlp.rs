@@ -11,7 +11,8 @@ use super::values::{Compression, Protocol};
 /// Endpoints are stored validated: an `http(s)://` URL as written, or, for
 /// gRPC, `host:port` turned into `http://host:port`. Use
 /// [`Settings::endpoint`](super::Settings::endpoint) to get the effective
-/// endpoint of a signal. `Debug` masks header values.
+/// endpoint of a signal. `Debug` masks header values and the secrets of
+/// endpoints.
 #[derive(Clone, Default)]
 pub struct OtlpSettings {
     /// Generic endpoint (`LETTA_OTEL_EXPORTER_OTLP_ENDPOINT` or `OTEL_EXPORTER_OTLP_ENDPOINT`).
@@ -47,11 +48,12 @@ impl fmt::Debug for OtlpSettings {
             .iter()
             .map(|(k, _)| format!("{k}=***"))
             .collect();
+        let masked = |e: &Option<String>| e.as_deref().map(super::parse::mask_url);
         f.debug_struct("OtlpSettings")
-            .field("endpoint", &self.endpoint)
-            .field("traces_endpoint", &self.traces_endpoint)
-            .field("metrics_endpoint", &self.metrics_endpoint)
-            .field("logs_endpoint", &self.logs_endpoint)
+            .field("endpoint", &masked(&self.endpoint))
+            .field("traces_endpoint", &masked(&self.traces_endpoint))
+            .field("metrics_endpoint", &masked(&self.metrics_endpoint))
+            .field("logs_endpoint", &masked(&self.logs_endpoint))
             .field("protocol", &self.protocol)
             .field("traces_protocol", &self.traces_protocol)
             .field("metrics_protocol", &self.metrics_protocol)

@@ -61,6 +61,44 @@ pub(crate) fn parse_ratio(s: &str) -> Result<f64, InvalidValue> {
     }
 }
 
+/// Form of a regex list.
+pub(crate) const REGEX_LIST_FORM: &str = "comma-separated regular expressions matched against \
+     \"<METHOD> <path>\" (e.g. ^GET /v1/health$,^GET /v1/agents$)";
+
+/// Comma-separated regular expressions, trimmed, empty entries skipped; each
+/// must compile (the problem names the first one that does not).
+pub(crate) fn parse_regex_list(s: &str) -> Result<Vec<String>, InvalidValue> {
+    let patterns: Vec<String> = s
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect();
+    check_regex_list(&patterns)?;
+    Ok(patterns)
+}
+
+/// Checks that every pattern compiles.
+pub(crate) fn check_regex_list(patterns: &[String]) -> Result<(), InvalidValue> {
+    for pattern in patterns {
+        if let Err(e) = regex::Regex::new(pattern) {
+            // The syntax error is a multi-line drawing; keep its last line.
+            let reason = match &e {
+                regex::Error::Syntax(text) => text
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix("error: "))
+                    .unwrap_or("a syntax error")
+                    .to_owned(),
+                other => other.to_string(),
+            };
+            return Err(InvalidValue::new(format!(
+                "{REGEX_LIST_FORM}; {pattern:?} is not a valid regex ({reason})"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// `gzip` or `none`.
 pub(crate) fn parse_compression(s: &str) -> Result<Option<Compression>, InvalidValue> {
     if s.trim().eq_ignore_ascii_case("none") {
@@ -219,13 +257,84 @@ pub(crate) fn looks_secret(name: &str) -> bool {
     .any(|w| lower.contains(w))
 }
 
-/// `url` with any password in it masked.
+/// Whether a query (or fragment) parameter named `name` looks like it holds
+/// a secret: [`looks_secret`], or a usual short name of one (`sig`, `pwd`,
+/// `auth`, `pass`, …).
+fn looks_secret_param(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    looks_secret(&lower)
+        || lower.contains("auth")
+        || lower.contains("pass")
+        || lower.contains("signature")
+        || matches!(lower.as_str(), "sig" | "pwd" | "code" | "session")
+}
+
+/// `key=value&…` with the values of secret-looking keys masked.
+fn mask_params(params: &str) -> String {
+    params
+        .split('&')
+        .map(|param| match param.split_once('=') {
+            Some((k, _)) if looks_secret_param(&decode(k).unwrap_or_else(|| k.to_string())) => {
+                format!("{k}=***")
+            }
+            _ => param.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A URL-like value with its secrets masked, for messages and rendering.
+///
+/// Works on text, so also on values that are not valid URLs (those are the
+/// ones echoed in errors): the user info (everything before the last `@` of
+/// the part before any `?` or `#`, after `scheme://` when there is one)
+/// becomes `user:***` when it has a password, else `***` (a lone user name
+/// is often a token); the values of secret-looking query and fragment
+/// parameters (`token`, `api_key`, `sig`, `password`, …) become `***`.
 pub(crate) fn mask_url(s: &str) -> String {
-    match url::Url::parse(s) {
-        Ok(mut url) if url.password().is_some() => {
-            let _ = url.set_password(Some("***"));
-            url.to_string()
+    let (scheme, rest) = match s.find("://") {
+        Some(i) => s.split_at(i + 3),
+        None => ("", s),
+    };
+    let end = rest.find(['?', '#']).unwrap_or(rest.len());
+    let (before, after) = rest.split_at(end);
+    let before = match before.rfind('@') {
+        Some(at) => {
+            let (userinfo, host) = before.split_at(at);
+            match userinfo.split_once(':') {
+                Some((user, _)) if !user.contains('/') => format!("{user}:***{host}"),
+                _ => format!("***{host}"),
+            }
         }
-        _ => s.to_string(),
+        None => before.to_string(),
+    };
+    let after = match after.split_once('#') {
+        Some((query, fragment)) => format!("{}#{}", mask_query(query), mask_params(fragment)),
+        None => mask_query(after),
+    };
+    format!("{scheme}{before}{after}")
+}
+
+/// `?a=b&…` (or empty) with secret-looking values masked.
+fn mask_query(query: &str) -> String {
+    match query.strip_prefix('?') {
+        Some(params) => format!("?{}", mask_params(params)),
+        None => query.to_string(),
     }
+}
+
+/// A `key=value` list with the values of secret-looking keys masked (and
+/// URL-like values masked with [`mask_url`]).
+pub(crate) fn mask_secret_key_values(s: &str) -> String {
+    s.split(',')
+        .map(|entry| match entry.split_once('=') {
+            Some((k, _)) if looks_secret(&decode(k.trim()).unwrap_or_else(|| k.to_string())) => {
+                format!("{}=***", k.trim())
+            }
+            Some((k, v)) if v.contains("://") => format!("{k}={}", mask_url(v)),
+            None if entry.contains("://") => mask_url(entry),
+            _ => entry.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
 }

@@ -48,6 +48,8 @@ pub(crate) fn shown_value(s: &Settings, field: Field) -> String {
         Field::DisableTracing => s.disable_tracing.to_string(),
         Field::VerboseTelemetryLogging => s.verbose_telemetry_logging.to_string(),
         Field::SdkDisabled => s.sdk_disabled.to_string(),
+        Field::ExcludedEndpointsRegex => s.excluded_endpoints_regex.join(","),
+        Field::MetricsEndpointsRegex => s.metrics_endpoints_regex.join(","),
         Field::OtlpEndpoint => opt(s.otlp.endpoint.as_deref().map(mask_url).as_deref()),
         Field::OtlpTracesEndpoint => {
             opt(s.otlp.traces_endpoint.as_deref().map(mask_url).as_deref())
@@ -125,24 +127,31 @@ pub(crate) fn render(s: &Settings) -> String {
     }
     let _ = writeln!(out, "effective:");
     let _ = writeln!(out, "  tracing enabled = {}", s.tracing_enabled());
+    let local = format!("local files under {}", s.logs_dir().display());
     for signal in [
         super::Signal::Traces,
         super::Signal::Metrics,
         super::Signal::Logs,
     ] {
-        let target = match s.endpoint(signal) {
-            _ if !s.tracing_enabled() && signal != super::Signal::Logs => {
-                "off (tracing disabled)".to_string()
+        // What `init` installs: traces and metrics need tracing; the OTLP log
+        // exporter needs only the SDK (console and Letta.log are always on).
+        let shown = |e: &str| format!("{} ({})", mask_url(e), s.protocol(signal));
+        let target = match (signal, s.endpoint(signal)) {
+            (super::Signal::Logs, Some(e)) if s.logs_to_otlp() => shown(&e),
+            (super::Signal::Logs, Some(_)) => {
+                format!("{local} (OTLP log export off: OTEL_SDK_DISABLED)")
             }
-            Some(e) => format!("{} ({})", mask_url(&e), s.protocol(signal)),
-            None => format!("local files under {}", s.logs_dir().display()),
+            (super::Signal::Logs, None) => local.clone(),
+            _ if !s.tracing_enabled() => "off (tracing disabled)".to_string(),
+            (_, Some(e)) => shown(&e),
+            (_, None) => local.clone(),
         };
         let _ = writeln!(out, "  {signal} -> {target}");
     }
     let _ = writeln!(
         out,
         "  deployment.environment = {}",
-        s.normalized_environment()
+        s.effective_environment()
     );
     if !s.warnings().is_empty() {
         let _ = writeln!(out, "warnings:");

@@ -80,6 +80,8 @@ fields! {
     DisableTracing = "disable_tracing",
     VerboseTelemetryLogging = "verbose_telemetry_logging",
     SdkDisabled = "sdk_disabled",
+    ExcludedEndpointsRegex = "excluded_endpoints_regex",
+    MetricsEndpointsRegex = "metrics_endpoints_regex",
     OtlpEndpoint = "otlp.endpoint",
     OtlpTracesEndpoint = "otlp.traces_endpoint",
     OtlpMetricsEndpoint = "otlp.metrics_endpoint",

@@ -50,6 +50,13 @@ pub const DISABLE_TRACING: &str = "LETTA_TELEMETRY_DISABLE_TRACING";
 pub const LETTA_DISABLE_TRACING: &str = "LETTA_DISABLE_TRACING";
 /// Debug logs of the telemetry pipeline itself (bool, default false).
 pub const VERBOSE_TELEMETRY_LOGGING: &str = "LETTA_TELEMETRY_VERBOSE_TELEMETRY_LOGGING";
+/// Routes excluded from tracing: comma-separated regexes matched against
+/// `"<METHOD> <path>"` (default `^GET /v1/health$`); replaces the default list.
+pub const EXCLUDED_ENDPOINTS_REGEX: &str = "LETTA_TELEMETRY_EXCLUDED_ENDPOINTS_REGEX";
+/// Routes with endpoint metrics: comma-separated regexes matched against
+/// `"<METHOD> <path>"` (default: the three agent message routes); replaces the
+/// default list.
+pub const METRICS_ENDPOINTS_REGEX: &str = "LETTA_TELEMETRY_METRICS_ENDPOINTS_REGEX";
 
 /// Largest encoded export request in bytes (default 4 MiB).
 pub const MAX_REQUEST_BYTES: &str = "LETTA_TELEMETRY_MAX_REQUEST_BYTES";
@@ -151,6 +158,8 @@ pub(crate) const KNOWN: &[&str] = &[
     OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE,
     DISABLE_TRACING,
     VERBOSE_TELEMETRY_LOGGING,
+    EXCLUDED_ENDPOINTS_REGEX,
+    METRICS_ENDPOINTS_REGEX,
     MAX_REQUEST_BYTES,
     MAX_QUEUE_BYTES,
     SHUTDOWN_TIMEOUT_MS,
@@ -180,47 +189,96 @@ pub(crate) const KNOWN: &[&str] = &[
     OTEL_METRIC_EXPORT_INTERVAL,
 ];
 
-/// Standard OpenTelemetry variables that letta-telemetry deliberately does not
-/// read: they get a "not supported" warning rather than a "did you mean".
+/// Standard variables that letta-telemetry does not read but the
+/// OpenTelemetry SDK itself does (the batch log processor's): no warning.
+pub(crate) const READ_BY_SDK: &[&str] = &[
+    "OTEL_BLRP_SCHEDULE_DELAY",
+    "OTEL_BLRP_EXPORT_TIMEOUT",
+    "OTEL_BLRP_MAX_QUEUE_SIZE",
+    "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE",
+];
+
+/// The hint of a per-signal header variable.
+const PER_SIGNAL_HEADERS: &str = "use OTEL_EXPORTER_OTLP_HEADERS, which applies to every signal \
+     (letta-telemetry does not validate or show per-signal headers, though the OTLP exporter \
+     library may still send them)";
+/// The hint of the variables of the queue limits that do not exist.
+const QUEUE_LIMITS: &str = "ignored; the span queue holds at most OTEL_BSP_MAX_QUEUE_SIZE spans \
+     and LETTA_TELEMETRY_MAX_QUEUE_BYTES bytes, batches at most OTEL_BSP_MAX_EXPORT_BATCH_SIZE \
+     spans, sent every OTEL_BSP_SCHEDULE_DELAY ms";
+/// The hint of the client certificate variables.
+const CLIENT_TLS: &str = "ignored; client certificates (mTLS) are not supported, terminate \
+     mTLS in a local collector";
+
+/// Variables that letta-telemetry deliberately does not read (standard
+/// OpenTelemetry ones, and likely guesses at a setting's name), with what
+/// happens and what to use instead: they get a "not supported" warning rather
+/// than a "did you mean".
 pub(crate) const UNSUPPORTED: &[(&str, &str)] = &[
     (
         "OTEL_PROPAGATORS",
-        "W3C trace-context and baggage are always installed",
+        "ignored; W3C trace-context and baggage are always installed",
     ),
     (
         "OTEL_TRACES_EXPORTER",
-        "traces go to OTLP when an endpoint is set, else to local files",
+        "ignored; traces go to OTLP when an endpoint is set, else to local files",
     ),
     (
         "OTEL_METRICS_EXPORTER",
-        "metrics go to OTLP when an endpoint is set, else to local files",
+        "ignored; metrics go to OTLP when an endpoint is set, else to local files",
     ),
     (
         "OTEL_LOGS_EXPORTER",
-        "logs go to OTLP when an endpoint is set, else to local files",
+        "ignored; logs go to OTLP when an endpoint is set, else to local files",
     ),
     (
         "OTEL_EXPORTER_OTLP_INSECURE",
         "use an http:// endpoint for plaintext and https:// for TLS",
     ),
     (
-        "OTEL_EXPORTER_OTLP_TRACES_INSECURE",
-        "use an http:// endpoint for plaintext and https:// for TLS",
-    ),
-    (
-        "OTEL_EXPORTER_OTLP_METRICS_INSECURE",
-        "use an http:// endpoint for plaintext and https:// for TLS",
-    ),
-    (
-        "OTEL_EXPORTER_OTLP_LOGS_INSECURE",
-        "use an http:// endpoint for plaintext and https:// for TLS",
-    ),
-    (
         "OTEL_LOG_LEVEL",
-        "use RUST_LOG, LETTA_DEBUG or LETTA_TELEMETRY_VERBOSE_TELEMETRY_LOGGING",
+        "ignored; use RUST_LOG, LETTA_DEBUG or LETTA_TELEMETRY_VERBOSE_TELEMETRY_LOGGING",
     ),
     (
         "OTEL_BSP_EXPORT_TIMEOUT",
-        "the export timeout is OTEL_EXPORTER_OTLP_TIMEOUT",
+        "ignored; the export timeout is OTEL_EXPORTER_OTLP_TIMEOUT",
     ),
+    (
+        "OTEL_METRIC_EXPORT_TIMEOUT",
+        "ignored; a metric export is bounded by OTEL_EXPORTER_OTLP_TIMEOUT",
+    ),
+    ("OTEL_EXPORTER_OTLP_CLIENT_KEY", CLIENT_TLS),
+    ("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", CLIENT_TLS),
+    ("LETTA_TELEMETRY_MAX_QUEUE_SIZE", QUEUE_LIMITS),
+    ("LETTA_TELEMETRY_MAX_QUEUE_SPANS", QUEUE_LIMITS),
+    ("LETTA_TELEMETRY_MAX_BATCH_SPANS", QUEUE_LIMITS),
+    ("LETTA_TELEMETRY_MAX_EXPORT_BATCH_SIZE", QUEUE_LIMITS),
+    ("LETTA_TELEMETRY_SCHEDULE_DELAY", QUEUE_LIMITS),
+];
+
+/// Per-signal OTLP settings letta-telemetry does not read, by the part of the
+/// name after `OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_`: the generic
+/// variable applies to every signal.
+pub(crate) const UNSUPPORTED_PER_SIGNAL: &[(&str, &str)] = &[
+    ("HEADERS", PER_SIGNAL_HEADERS),
+    (
+        "TIMEOUT",
+        "ignored; use OTEL_EXPORTER_OTLP_TIMEOUT, which applies to every signal",
+    ),
+    (
+        "COMPRESSION",
+        "use OTEL_EXPORTER_OTLP_COMPRESSION, which applies to every signal (letta-telemetry \
+         does not validate or show a per-signal value, though the OTLP exporter library may \
+         still apply it when the generic one is unset)",
+    ),
+    (
+        "CERTIFICATE",
+        "ignored; use OTEL_EXPORTER_OTLP_CERTIFICATE, which applies to every signal",
+    ),
+    (
+        "INSECURE",
+        "use an http:// endpoint for plaintext and https:// for TLS",
+    ),
+    ("CLIENT_KEY", CLIENT_TLS),
+    ("CLIENT_CERTIFICATE", CLIENT_TLS),
 ];

@@ -6,6 +6,21 @@ use std::fmt;
 use super::env::EnvSource;
 use super::vars;
 
+/// The kind of a [`SettingWarning`]: what happened to the variable, which
+/// decides how to fix it ([`SettingWarning::fix`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// A telemetry-prefixed variable that matches no setting.
+    Unknown,
+    /// A known variable that letta-telemetry deliberately does not read.
+    Unsupported,
+    /// An alias that loses to another name of the same setting.
+    Shadowed,
+    /// A variable that has no effect with the rest of the configuration.
+    Ignored,
+}
+
 /// A configuration oddity that does not invalidate the settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -14,14 +29,16 @@ pub enum SettingWarning {
     Unknown {
         /// The variable, as spelled in the environment.
         variable: String,
-        /// The closest valid name.
-        suggestion: &'static str,
+        /// The valid name it is a likely misspelling of (a few edits away),
+        /// if any.
+        suggestion: Option<&'static str>,
     },
-    /// A standard OpenTelemetry variable that letta-telemetry does not read.
+    /// A variable that letta-telemetry does not read (a standard
+    /// OpenTelemetry one, or a likely guess at a setting's name).
     Unsupported {
         /// The variable, as spelled in the environment.
         variable: String,
-        /// What to do instead.
+        /// What happens to it and what to use instead.
         hint: &'static str,
     },
     /// A variable ignored because another one of the same setting wins.
@@ -50,6 +67,60 @@ impl SettingWarning {
             | Self::Ignored { variable, .. } => variable,
         }
     }
+
+    /// The kind of the warning.
+    pub fn kind(&self) -> WarningKind {
+        match self {
+            Self::Unknown { .. } => WarningKind::Unknown,
+            Self::Unsupported { .. } => WarningKind::Unsupported,
+            Self::Shadowed { .. } => WarningKind::Shadowed,
+            Self::Ignored { .. } => WarningKind::Ignored,
+        }
+    }
+
+    /// How to fix it, for `letta-otel doctor` and the like.
+    ///
+    /// ```
+    /// use letta_telemetry::settings::{Settings, WarningKind};
+    ///
+    /// let s = Settings::from_vars([
+    ///     ("LETTA_TELEMETRY_DISABLE_TRACING", "true"),
+    ///     ("LETTA_DISABLE_TRACING", "false"),
+    /// ])?;
+    /// let w = &s.warnings()[0];
+    /// assert_eq!(w.kind(), WarningKind::Shadowed);
+    /// assert!(w.fix().starts_with("remove LETTA_DISABLE_TRACING"));
+    /// # Ok::<(), letta_telemetry::SettingsError>(())
+    /// ```
+    pub fn fix(&self) -> String {
+        match self {
+            Self::Unknown {
+                variable,
+                suggestion: Some(suggestion),
+            } => format!(
+                "rename {variable} to {suggestion} if that is what you meant, else remove it: \
+                 an unknown variable is ignored, so its setting keeps its default"
+            ),
+            Self::Unknown {
+                variable,
+                suggestion: None,
+            } => format!(
+                "remove {variable}, or rename it to a documented variable \
+                 (letta_telemetry::settings::vars): no setting has this name"
+            ),
+            Self::Unsupported { variable, hint } => format!(
+                "remove {variable}: {}",
+                hint.strip_prefix("ignored; ").unwrap_or(hint)
+            ),
+            Self::Shadowed { variable, used } => format!(
+                "remove {variable}, or set it to the same value as {used}: both name one \
+                 setting and {used} takes precedence"
+            ),
+            Self::Ignored { variable, reason } => {
+                format!("remove {variable}, which has no effect: {reason}")
+            }
+        }
+    }
 }
 
 impl fmt::Display for SettingWarning {
@@ -57,15 +128,18 @@ impl fmt::Display for SettingWarning {
         match self {
             Self::Unknown {
                 variable,
-                suggestion,
+                suggestion: Some(suggestion),
             } => write!(
                 f,
                 "unknown telemetry variable {variable} is ignored; did you mean {suggestion}?"
             ),
-            Self::Unsupported { variable, hint } => write!(
-                f,
-                "{variable} is not supported by letta-telemetry and is ignored: {hint}"
-            ),
+            Self::Unknown {
+                variable,
+                suggestion: None,
+            } => write!(f, "unknown telemetry variable {variable} is ignored"),
+            Self::Unsupported { variable, hint } => {
+                write!(f, "{variable} is not supported by letta-telemetry: {hint}")
+            }
             Self::Shadowed { variable, used } => {
                 write!(f, "{variable} is ignored because {used} is set")
             }
@@ -83,32 +157,54 @@ pub(crate) fn unknown_variables(env: &EnvSource) -> Vec<SettingWarning> {
         if !vars::WATCHED_PREFIXES.iter().any(|p| upper.starts_with(p)) {
             continue;
         }
-        if vars::KNOWN.contains(&upper.as_str()) {
+        if vars::KNOWN.contains(&upper.as_str()) || vars::READ_BY_SDK.contains(&upper.as_str()) {
             continue;
         }
-        if let Some((_, hint)) = vars::UNSUPPORTED.iter().find(|(n, _)| *n == upper) {
+        if let Some(hint) = unsupported_hint(&upper) {
             out.push(SettingWarning::Unsupported {
                 variable: name.to_string(),
                 hint,
             });
             continue;
         }
-        if let Some(suggestion) = closest(&upper) {
-            out.push(SettingWarning::Unknown {
-                variable: name.to_string(),
-                suggestion,
-            });
-        }
+        out.push(SettingWarning::Unknown {
+            variable: name.to_string(),
+            suggestion: closest(&upper),
+        });
     }
     out.sort_by(|a, b| a.variable().cmp(b.variable()));
     out
 }
 
-/// The known variable closest to `upper` by edit distance (ties: the first).
+/// What to say about a variable letta-telemetry does not read, if it is one
+/// of those: the listed ones, and the per-signal forms
+/// (`OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_*`) of the generic OTLP
+/// settings that apply to every signal.
+fn unsupported_hint(upper: &str) -> Option<&'static str> {
+    if let Some((_, hint)) = vars::UNSUPPORTED.iter().find(|(n, _)| *n == upper) {
+        return Some(hint);
+    }
+    let rest = upper.strip_prefix("OTEL_EXPORTER_OTLP_")?;
+    let setting = ["TRACES_", "METRICS_", "LOGS_"]
+        .iter()
+        .find_map(|signal| rest.strip_prefix(signal))?;
+    vars::UNSUPPORTED_PER_SIGNAL
+        .iter()
+        .find(|(n, _)| *n == setting)
+        .map(|(_, hint)| *hint)
+}
+
+/// Most edits between a misspelt name and the name it is taken for; further
+/// away, the variable is not a typo of that name and no name is suggested.
+const MAX_TYPO_EDITS: usize = 3;
+
+/// The known variable closest to `upper` by edit distance (ties: the first),
+/// if it is close enough to be a typo.
 fn closest(upper: &str) -> Option<&'static str> {
     vars::KNOWN
         .iter()
         .map(|k| (strsim::levenshtein(upper, k), *k))
         .min_by_key(|(d, _)| *d)
+        .filter(|(d, _)| *d <= MAX_TYPO_EDITS)
         .map(|(_, k)| k)
 }

@@ -58,13 +58,8 @@ pub async fn run(args: DoctorArgs) -> anyhow::Result<ExitCode> {
     report.raw(&settings.render());
     report.section("Checks");
     for warning in settings.warnings() {
-        report.problem(
-            format!("{warning}"),
-            format!(
-                "rename or remove {}: an unknown variable is ignored, so its setting keeps its default",
-                warning.variable()
-            ),
-        );
+        // Each kind (unknown, not supported, shadowed, ignored) has its fix.
+        report.problem(format!("{warning}"), warning.fix());
     }
     if !settings.tracing_enabled() {
         report.problem(
@@ -90,7 +85,10 @@ pub async fn run(args: DoctorArgs) -> anyhow::Result<ExitCode> {
             let protocol = settings.protocol(Signal::Traces);
             match endpoint::Endpoint::parse(&raw, protocol) {
                 Err(reason) => report.problem(
-                    format!("the traces endpoint {raw:?} is not usable: {reason}"),
+                    format!(
+                        "the traces endpoint {:?} is not usable: {reason}",
+                        letta_telemetry::settings::mask_url(&raw)
+                    ),
                     "set OTEL_EXPORTER_OTLP_ENDPOINT to scheme://host:port, e.g. \
                      http://localhost:4317 (gRPC) or http://localhost:4318 (HTTP)"
                         .to_owned(),
