@@ -21,6 +21,7 @@
 
 mod global;
 mod helpers;
+mod io_runtime;
 mod init;
 mod resource;
 

@@ -4,8 +4,6 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use opentelemetry_otlp::{
@@ -16,9 +14,10 @@ use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::logs::{
     BatchLogProcessor, LogBatch, LogExporter as SdkLogExporter, SdkLoggerProvider,
 };
-use tokio::runtime::{Handle, Runtime, RuntimeFlavor};
+use tokio::runtime::Handle;
 
 use crate::init::InitError;
+use crate::io_runtime::{Entered, OwnedRuntime, export_runtime};
 use crate::settings::{Compression, Protocol, Settings, Signal};
 
 /// Targets never bridged to OTLP: the export path's own logs would loop.
@@ -46,7 +45,7 @@ pub(crate) fn logger_provider(
     let Some(endpoint) = settings.endpoint(Signal::Logs) else {
         return Ok(None);
     };
-    let (handle, owned) = export_runtime().map_err(|source| InitError::Io {
+    let (handle, owned) = export_runtime("letta-logs-export").map_err(|source| InitError::Io {
         path: "tokio runtime for log export".into(),
         source,
     })?;
@@ -72,35 +71,6 @@ pub(crate) fn logger_provider(
     Ok(Some(provider))
 }
 
-/// A runtime the exporter owns; shut down in the background on drop, so that
-/// dropping it never blocks or panics.
-struct OwnedRuntime(Option<Runtime>);
-
-impl Drop for OwnedRuntime {
-    fn drop(&mut self) {
-        if let Some(rt) = self.0.take() {
-            rt.shutdown_background();
-        }
-    }
-}
-
-/// The runtime to drive export I/O: the current multi-thread runtime, or a
-/// new one-worker runtime (returned so that the exporter keeps it alive).
-fn export_runtime() -> std::io::Result<(Handle, Option<OwnedRuntime>)> {
-    if let Ok(h) = Handle::try_current()
-        && h.runtime_flavor() == RuntimeFlavor::MultiThread
-    {
-        return Ok((h, None));
-    }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .thread_name("letta-logs-export")
-        .enable_all()
-        .build()?;
-    let h = rt.handle().clone();
-    Ok((h, Some(OwnedRuntime(Some(rt)))))
-}
-
 /// The OTLP exporter, its futures run inside a tokio runtime: the batch
 /// processor polls them on its own thread, while tonic and async reqwest need
 /// a tokio reactor.
@@ -118,31 +88,10 @@ impl std::fmt::Debug for InRuntime {
     }
 }
 
-pin_project_lite::pin_project! {
-    /// A future polled inside a runtime's context.
-    struct Entered<F> {
-        handle: Handle,
-        #[pin]
-        fut: F,
-    }
-}
-
-impl<F: Future> Future for Entered<F> {
-    type Output = F::Output;
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
-        let this = self.project();
-        let _entered = this.handle.enter();
-        this.fut.poll(cx)
-    }
-}
-
 impl SdkLogExporter for InRuntime {
     fn export(&self, batch: LogBatch<'_>) -> impl Future<Output = OTelSdkResult> + Send {
         let _entered = self.handle.enter();
-        Entered {
-            handle: self.handle.clone(),
-            fut: self.inner.export(batch),
-        }
+        Entered::new(self.handle.clone(), self.inner.export(batch))
     }
 
     fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {

@@ -13,9 +13,10 @@ use opentelemetry_sdk::metrics::{
 };
 
 use super::file_exporter::JsonLinesMetricExporter;
-use super::runtime_context::{InRuntime, OwnedRuntime, export_runtime};
+use super::runtime_context::InRuntime;
 use super::self_telemetry::Counted;
 use crate::init::{InitError, Pipeline};
+use crate::io_runtime::{OwnedRuntime, export_runtime};
 use crate::settings::{self, Protocol, Settings, Signal};
 
 /// Options of the meter provider that are not environment settings.
@@ -199,10 +200,11 @@ pub(crate) fn install(
     let (provider, runtime) = match settings.metrics_endpoint() {
         Some(endpoint) => {
             let endpoint = endpoint.as_str();
-            let (handle, owned) = export_runtime().map_err(|source| InitError::Io {
-                path: "tokio runtime for metric export".into(),
-                source,
-            })?;
+            let (handle, owned) =
+                export_runtime("letta-metrics-export").map_err(|source| InitError::Io {
+                    path: "tokio runtime for metric export".into(),
+                    source,
+                })?;
             let exporter = {
                 let _guard = handle.enter();
                 otlp_exporter(settings, endpoint, temporality)?
