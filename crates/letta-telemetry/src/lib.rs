@@ -22,6 +22,7 @@
 mod global;
 mod helpers;
 mod io_runtime;
+mod otlp_transport;
 mod init;
 mod resource;
 

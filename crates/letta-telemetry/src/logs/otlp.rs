@@ -2,13 +2,10 @@
 //! (through `opentelemetry-appender-tracing`), correlated with the span
 //! current in the OpenTelemetry context, batched and exported.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
 
-use opentelemetry_otlp::{
-    LogExporter, WithExportConfig, WithHttpConfig, WithTonicConfig, tonic_types,
-};
+use opentelemetry_otlp::LogExporter;
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::logs::{
@@ -18,7 +15,8 @@ use tokio::runtime::Handle;
 
 use crate::init::InitError;
 use crate::io_runtime::{Entered, OwnedRuntime, export_runtime};
-use crate::settings::{Compression, Protocol, Settings, Signal};
+use crate::otlp_transport::OtlpTransport;
+use crate::settings::{Protocol, Settings, Signal};
 
 /// Targets never bridged to OTLP: the export path's own logs would loop.
 pub(crate) const NOT_EXPORTED_TARGETS: [&str; 8] = [
@@ -49,15 +47,17 @@ pub(crate) fn logger_provider(
         path: "tokio runtime for log export".into(),
         source,
     })?;
+    let t = OtlpTransport::new(settings, Signal::Logs, endpoint)?;
     let inner = {
         // tonic connects (lazily) in the runtime current when it is built.
         let _entered = handle.enter();
-        match settings.protocol(Signal::Logs) {
-            Protocol::Grpc => grpc_exporter(settings, endpoint)?,
-            protocol @ (Protocol::HttpProtobuf | Protocol::HttpJson) => {
-                http_exporter(settings, endpoint, protocol)?
+        let built = match t.protocol() {
+            Protocol::Grpc => t.tonic(LogExporter::builder().with_tonic())?.build(),
+            Protocol::HttpProtobuf | Protocol::HttpJson => {
+                t.http(LogExporter::builder().with_http())?.build()
             }
-        }
+        };
+        built.map_err(|e| t.error(e))?
     };
     let exporter = InRuntime {
         handle,
@@ -102,94 +102,4 @@ impl SdkLogExporter for InRuntime {
     fn set_resource(&mut self, resource: &Resource) {
         self.inner.set_resource(resource);
     }
-}
-
-fn exporter_error(reason: impl std::fmt::Display) -> InitError {
-    InitError::Exporter {
-        signal: "logs",
-        reason: reason.to_string(),
-    }
-}
-
-/// The PEM of `OTEL_EXPORTER_OTLP_CERTIFICATE`, if set.
-fn certificate(settings: &Settings) -> Result<Option<Vec<u8>>, InitError> {
-    match &settings.otlp.certificate {
-        None => Ok(None),
-        Some(path) => std::fs::read(path)
-            .map(Some)
-            .map_err(|source| InitError::Io {
-                path: path.clone(),
-                source,
-            }),
-    }
-}
-
-fn grpc_exporter(settings: &Settings, endpoint: String) -> Result<LogExporter, InitError> {
-    let otlp = &settings.otlp;
-    let certificate = certificate(settings)?;
-    let tls = endpoint.starts_with("https://") || certificate.is_some();
-    let mut b = LogExporter::builder()
-        .with_tonic()
-        .with_endpoint(endpoint)
-        .with_timeout(otlp.timeout);
-    if let Some(Compression::Gzip) = otlp.compression {
-        b = b.with_compression(opentelemetry_otlp::Compression::Gzip);
-    }
-    if !otlp.headers.is_empty() {
-        let mut headers = http::HeaderMap::new();
-        for (k, v) in &otlp.headers {
-            let name = http::HeaderName::from_bytes(k.to_ascii_lowercase().as_bytes())
-                .map_err(|_| exporter_error(format!("invalid OTLP header name {k:?}")))?;
-            let value = http::HeaderValue::from_str(v)
-                .map_err(|_| exporter_error(format!("invalid value of OTLP header {k:?}")))?;
-            headers.append(name, value);
-        }
-        b = b.with_metadata(tonic_types::metadata::MetadataMap::from_headers(headers));
-    }
-    if tls {
-        let mut config = tonic_types::transport::ClientTlsConfig::new().with_enabled_roots();
-        if let Some(pem) = certificate {
-            config = config.ca_certificate(tonic_types::transport::Certificate::from_pem(pem));
-        }
-        b = b.with_tls_config(config);
-    }
-    b.build().map_err(exporter_error)
-}
-
-fn http_exporter(
-    settings: &Settings,
-    endpoint: String,
-    protocol: Protocol,
-) -> Result<LogExporter, InitError> {
-    let otlp = &settings.otlp;
-    let protocol = if protocol == Protocol::HttpJson {
-        opentelemetry_otlp::Protocol::HttpJson
-    } else {
-        opentelemetry_otlp::Protocol::HttpBinary
-    };
-    let mut b = LogExporter::builder()
-        .with_http()
-        .with_endpoint(endpoint)
-        .with_protocol(protocol)
-        .with_timeout(otlp.timeout);
-    if let Some(pem) = certificate(settings)? {
-        let cert = reqwest::Certificate::from_pem(&pem).map_err(|e| {
-            exporter_error(format!(
-                "OTEL_EXPORTER_OTLP_CERTIFICATE: not a PEM certificate: {e}"
-            ))
-        })?;
-        let client = reqwest::Client::builder()
-            .timeout(otlp.timeout)
-            .tls_certs_merge([cert])
-            .build()
-            .map_err(|e| exporter_error(format!("could not build the HTTP client: {e}")))?;
-        b = b.with_http_client(client);
-    }
-    if let Some(Compression::Gzip) = otlp.compression {
-        b = b.with_compression(opentelemetry_otlp::Compression::Gzip);
-    }
-    if !otlp.headers.is_empty() {
-        b = b.with_headers(otlp.headers.iter().cloned().collect::<HashMap<_, _>>());
-    }
-    b.build().map_err(exporter_error)
 }

@@ -2,10 +2,8 @@
 //! OTLP-JSON file), temporality, periodic reader, and the views that set each
 //! instrument's cardinality limit.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use opentelemetry_otlp::{WithExportConfig as _, WithHttpConfig as _, WithTonicConfig as _};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
 use opentelemetry_sdk::metrics::{
@@ -17,6 +15,7 @@ use super::runtime_context::InRuntime;
 use super::self_telemetry::Counted;
 use crate::init::{InitError, Pipeline};
 use crate::io_runtime::{OwnedRuntime, export_runtime};
+use crate::otlp_transport::OtlpTransport;
 use crate::settings::{self, Protocol, Settings, Signal};
 
 /// Options of the meter provider that are not environment settings.
@@ -111,76 +110,30 @@ impl Pipeline for MetricsPipeline {
     }
 }
 
-fn exporter_error(reason: impl std::fmt::Display) -> InitError {
-    InitError::Exporter {
-        signal: "metrics",
-        reason: reason.to_string(),
-    }
-}
-
 fn otlp_exporter(
     settings: &Settings,
     endpoint: &str,
     temporality: Temporality,
 ) -> Result<opentelemetry_otlp::MetricExporter, InitError> {
-    let otlp = &settings.otlp;
-    match settings.protocol(Signal::Metrics) {
-        Protocol::Grpc => {
-            let mut headers = http::HeaderMap::new();
-            for (k, v) in &otlp.headers {
-                let key = http::HeaderName::from_bytes(k.as_bytes())
-                    .map_err(|_| exporter_error(format!("invalid OTLP header name {k:?}")))?;
-                let value = http::HeaderValue::from_str(v)
-                    .map_err(|_| exporter_error(format!("invalid value of OTLP header {k:?}")))?;
-                headers.insert(key, value);
-            }
-            let metadata =
-                opentelemetry_otlp::tonic_types::metadata::MetadataMap::from_headers(headers);
-            let mut b = opentelemetry_otlp::MetricExporter::builder()
-                .with_tonic()
-                .with_endpoint(endpoint)
-                .with_timeout(otlp.timeout)
-                .with_metadata(metadata)
-                .with_temporality(temporality);
-            if otlp.compression.is_some() {
-                b = b.with_compression(opentelemetry_otlp::Compression::Gzip);
-            }
-            if endpoint.starts_with("https://") || otlp.certificate.is_some() {
-                let mut tls = opentelemetry_otlp::tonic_types::transport::ClientTlsConfig::new()
-                    .with_enabled_roots();
-                if let Some(path) = &otlp.certificate {
-                    let pem = std::fs::read(path).map_err(|source| InitError::Io {
-                        path: path.clone(),
-                        source,
-                    })?;
-                    tls = tls.ca_certificate(
-                        opentelemetry_otlp::tonic_types::transport::Certificate::from_pem(pem),
-                    );
-                }
-                b = b.with_tls_config(tls);
-            }
-            b.build().map_err(exporter_error)
-        }
-        Protocol::HttpProtobuf | Protocol::HttpJson => {
-            let protocol = if settings.protocol(Signal::Metrics) == Protocol::HttpJson {
-                opentelemetry_otlp::Protocol::HttpJson
-            } else {
-                opentelemetry_otlp::Protocol::HttpBinary
-            };
-            let headers: HashMap<String, String> = otlp.headers.iter().cloned().collect();
-            let mut b = opentelemetry_otlp::MetricExporter::builder()
-                .with_http()
-                .with_endpoint(endpoint)
-                .with_protocol(protocol)
-                .with_timeout(otlp.timeout)
-                .with_headers(headers)
-                .with_temporality(temporality);
-            if otlp.compression.is_some() {
-                b = b.with_compression(opentelemetry_otlp::Compression::Gzip);
-            }
-            b.build().map_err(exporter_error)
-        }
-    }
+    use opentelemetry_otlp::MetricExporter;
+    let t = OtlpTransport::new(settings, Signal::Metrics, endpoint.to_owned())?;
+    let built = match t.protocol() {
+        Protocol::Grpc => t
+            .tonic(
+                MetricExporter::builder()
+                    .with_tonic()
+                    .with_temporality(temporality),
+            )?
+            .build(),
+        Protocol::HttpProtobuf | Protocol::HttpJson => t
+            .http(
+                MetricExporter::builder()
+                    .with_http()
+                    .with_temporality(temporality),
+            )?
+            .build(),
+    };
+    built.map_err(|e| t.error(e))
 }
 
 /// Installs the metrics pipeline, or returns `None` when it is off.

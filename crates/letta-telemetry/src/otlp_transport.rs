@@ -1,0 +1,139 @@
+//! The OTLP transport shared by the trace, metric and log exporters: one
+//! place that turns the settings (endpoint, protocol, headers, timeout, gzip,
+//! custom CA) into a configured `opentelemetry-otlp` exporter builder.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use opentelemetry_otlp::{WithExportConfig, WithHttpConfig, WithTonicConfig, tonic_types};
+
+use crate::init::InitError;
+use crate::settings::{Compression, Protocol, Settings, Signal};
+
+/// How one signal reaches the collector.
+#[derive(Debug, Clone)]
+pub(crate) struct OtlpTransport {
+    signal: Signal,
+    endpoint: String,
+    protocol: Protocol,
+    timeout: Duration,
+    headers: Vec<(String, String)>,
+    gzip: bool,
+    certificate: Option<Vec<u8>>,
+}
+
+impl OtlpTransport {
+    /// The transport of `signal` to `endpoint` (already resolved by the
+    /// settings: per-signal or generic, with `/v1/<signal>` for HTTP). Reads
+    /// the custom CA file, if any.
+    pub(crate) fn new(
+        settings: &Settings,
+        signal: Signal,
+        endpoint: String,
+    ) -> Result<Self, InitError> {
+        let otlp = &settings.otlp;
+        let certificate = match &otlp.certificate {
+            None => None,
+            Some(path) => Some(std::fs::read(path).map_err(|source| InitError::Io {
+                path: path.clone(),
+                source,
+            })?),
+        };
+        Ok(OtlpTransport {
+            signal,
+            endpoint,
+            protocol: settings.protocol(signal),
+            timeout: otlp.timeout,
+            headers: otlp.headers.clone(),
+            gzip: otlp.compression == Some(Compression::Gzip),
+            certificate,
+        })
+    }
+
+    /// Transport protocol.
+    pub(crate) fn protocol(&self) -> Protocol {
+        self.protocol
+    }
+
+    /// An exporter-build error of this signal.
+    pub(crate) fn error(&self, reason: impl std::fmt::Display) -> InitError {
+        InitError::Exporter {
+            signal: self.signal.as_str(),
+            reason: reason.to_string(),
+        }
+    }
+
+    /// Configures a gRPC (tonic) exporter builder. TLS is on for `https://`
+    /// endpoints and whenever a custom CA is given.
+    pub(crate) fn tonic<B: WithExportConfig + WithTonicConfig>(
+        &self,
+        builder: B,
+    ) -> Result<B, InitError> {
+        let mut headers = http::HeaderMap::new();
+        for (key, value) in &self.headers {
+            let name = http::HeaderName::from_bytes(key.to_ascii_lowercase().as_bytes())
+                .map_err(|_| {
+                    self.error(format!(
+                        "OTEL_EXPORTER_OTLP_HEADERS: {key:?} is not a valid header name (expected ASCII letters, digits, '-', '_', '.')"
+                    ))
+                })?;
+            let value = http::HeaderValue::from_str(value).map_err(|_| {
+                self.error(format!(
+                    "OTEL_EXPORTER_OTLP_HEADERS: the value of header {key:?} is not valid (expected visible ASCII)"
+                ))
+            })?;
+            headers.append(name, value);
+        }
+        let mut b = builder
+            .with_endpoint(self.endpoint.clone())
+            .with_timeout(self.timeout)
+            .with_metadata(tonic_types::metadata::MetadataMap::from_headers(headers));
+        if self.gzip {
+            b = WithTonicConfig::with_compression(b, opentelemetry_otlp::Compression::Gzip);
+        }
+        if self.endpoint.starts_with("https://") || self.certificate.is_some() {
+            let mut tls = tonic_types::transport::ClientTlsConfig::new().with_enabled_roots();
+            if let Some(pem) = &self.certificate {
+                tls = tls.ca_certificate(tonic_types::transport::Certificate::from_pem(pem));
+            }
+            b = b.with_tls_config(tls);
+        }
+        Ok(b)
+    }
+
+    /// Configures an HTTP (protobuf or JSON) exporter builder, with a reqwest
+    /// client that trusts the custom CA when one is given.
+    pub(crate) fn http<B: WithExportConfig + WithHttpConfig>(
+        &self,
+        builder: B,
+    ) -> Result<B, InitError> {
+        let protocol = if self.protocol == Protocol::HttpJson {
+            opentelemetry_otlp::Protocol::HttpJson
+        } else {
+            opentelemetry_otlp::Protocol::HttpBinary
+        };
+        let mut client = reqwest::Client::builder().timeout(self.timeout);
+        if let Some(pem) = &self.certificate {
+            let cert = reqwest::Certificate::from_pem(pem).map_err(|e| {
+                self.error(format!(
+                    "OTEL_EXPORTER_OTLP_CERTIFICATE: not a PEM certificate: {e}"
+                ))
+            })?;
+            client = client.tls_certs_merge([cert]);
+        }
+        let client = client
+            .build()
+            .map_err(|e| self.error(format!("could not build the HTTP client: {e}")))?;
+        let headers: HashMap<String, String> = self.headers.iter().cloned().collect();
+        let mut b = builder
+            .with_http_client(client)
+            .with_endpoint(self.endpoint.clone())
+            .with_protocol(protocol)
+            .with_timeout(self.timeout)
+            .with_headers(headers);
+        if self.gzip {
+            b = WithHttpConfig::with_compression(b, opentelemetry_otlp::Compression::Gzip);
+        }
+        Ok(b)
+    }
+}
