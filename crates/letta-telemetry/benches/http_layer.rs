@@ -1,12 +1,15 @@
 //! Cost of the HTTP server layer per request, driven in-process with
 //! `tower::ServiceExt::oneshot`: the bare router, the layer with telemetry
-//! off, sampled and sampled out, and a minimal hand-written layer on the
-//! plain `opentelemetry_sdk` doing the span work only, for comparison.
+//! off, sampled and sampled out, and minimal hand-written layers on the
+//! plain `opentelemetry` API doing the span work (and the endpoint metric
+//! work) only, for comparison.
 //!
 //! The "off" cases run first: installing the tracer and the meter provider
-//! is process-wide and cannot be undone. Spans go to the in-memory recorder
-//! of `letta_telemetry::testing` (synchronous export) for every traced case,
-//! plain SDK included, so the differences are the layers' own work.
+//! is process-wide and cannot be undone. Every traced case, plain SDK
+//! included, goes through the same provider: the crate's production span
+//! pipeline (`BoundedBatchSpanProcessor`) to a void exporter, so the
+//! differences are the layers' own work. Metrics go to the in-memory metric
+//! recorder (aggregation only; it exports once an hour).
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
@@ -24,6 +27,8 @@ use http::Request;
 use letta_telemetry::http::{HttpConfig, TelemetryLayer};
 use opentelemetry::KeyValue;
 use opentelemetry::context::FutureExt as _;
+use opentelemetry::global::BoxedTracer;
+use opentelemetry::metrics::{Counter, Histogram};
 use opentelemetry::trace::{Span as _, SpanKind, TraceContextExt as _, Tracer as _};
 use tower::{Service, ServiceExt as _};
 
@@ -55,10 +60,51 @@ fn request(traceparent: Option<&str>) -> Request<Body> {
     builder.body(Body::empty()).unwrap()
 }
 
+/// W3C trace context extraction from request headers.
+struct Headers<'a>(&'a http::HeaderMap);
+
+impl opentelemetry::propagation::Extractor for Headers<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(|v| v.to_str().ok())
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.0.keys().map(http::HeaderName::as_str).collect()
+    }
+}
+
+/// Endpoint metrics of the plain comparison layer.
+struct PlainMetrics {
+    duration: Histogram<f64>,
+    count: Counter<u64>,
+}
+
 /// The plain-SDK comparison: a SERVER span with a handful of attributes
-/// around the inner call, nothing else.
+/// around the inner call, and optionally a histogram and a counter with the
+/// endpoint attributes at the end, nothing else. The tracer (and the
+/// instruments) are made once, as a real layer would.
 #[derive(Clone)]
-struct PlainSdk<S>(S);
+struct PlainSdk<S> {
+    inner: S,
+    tracer: std::sync::Arc<BoxedTracer>,
+    metrics: Option<std::sync::Arc<PlainMetrics>>,
+}
+
+impl<S> PlainSdk<S> {
+    fn new(inner: S, meter: Option<&opentelemetry::metrics::Meter>) -> Self {
+        let metrics = meter.map(|m| {
+            std::sync::Arc::new(PlainMetrics {
+                duration: m.f64_histogram("plain_e2e_ms").build(),
+                count: m.u64_counter("plain_requests").build(),
+            })
+        });
+        Self {
+            inner,
+            tracer: std::sync::Arc::new(opentelemetry::global::tracer("bench")),
+            metrics,
+        }
+    }
+}
 
 impl<S> Service<Request<Body>> for PlainSdk<S>
 where
@@ -70,29 +116,43 @@ where
     type Future = Pin<Box<dyn Future<Output = Result<Response, S::Error>> + Send>>;
 
     fn poll_ready(&mut self, cx: &mut TaskContext<'_>) -> Poll<Result<(), S::Error>> {
-        self.0.poll_ready(cx)
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, req: Request<Body>) -> Self::Future {
-        let tracer = opentelemetry::global::tracer("bench");
+        let start = std::time::Instant::now();
+        let tracer = &*self.tracer;
+        let parent =
+            opentelemetry::global::get_text_map_propagator(|p| p.extract(&Headers(req.headers())));
         let mut span = tracer
             .span_builder(format!("{} {}", req.method(), "/v1/agents/{agent_id}"))
             .with_kind(SpanKind::Server)
-            .start(&tracer);
+            .start_with_context(tracer, &parent);
         span.set_attributes([
             KeyValue::new("http.request.method", req.method().as_str().to_owned()),
             KeyValue::new("url.path", req.uri().path().to_owned()),
             KeyValue::new("http.route", "/v1/agents/{agent_id}"),
         ]);
-        let cx = opentelemetry::Context::current_with_span(span);
-        let fut = self.0.call(req).with_context(cx.clone());
+        let cx = parent.with_span(span);
+        let method = req.method().clone();
+        let metrics = self.metrics.clone();
+        let fut = self.inner.call(req).with_context(cx.clone());
         Box::pin(async move {
             let response = fut.await;
             if let Ok(r) = &response {
-                cx.span().set_attribute(KeyValue::new(
-                    "http.response.status_code",
-                    i64::from(r.status().as_u16()),
-                ));
+                let status = i64::from(r.status().as_u16());
+                cx.span()
+                    .set_attribute(KeyValue::new("http.response.status_code", status));
+                if let Some(m) = metrics {
+                    let attributes = [
+                        KeyValue::new("endpoint_path", "/v1/agents/{agent_id}"),
+                        KeyValue::new("method", method.as_str().to_owned()),
+                        KeyValue::new("status_code", status),
+                    ];
+                    let ms = start.elapsed().as_secs_f64() * 1000.0;
+                    m.duration.record(ms, &attributes);
+                    m.count.add(1, &attributes);
+                }
             }
             cx.span().end();
             response
@@ -107,24 +167,12 @@ fn bench(c: &mut Criterion) {
     let bare = router();
     let layered = instrumented();
     let mut group = c.benchmark_group("http_layer");
-    // the span recorder keeps finished spans: forget them every 1024 requests
-    let spans = std::cell::OnceCell::<letta_telemetry::testing::SpanRecorder>::new();
-    let mut count = 0u32;
-    let mut tick = || {
-        count = count.wrapping_add(1);
-        if count.is_multiple_of(1024)
-            && let Some(s) = spans.get()
-        {
-            s.clear();
-        }
-    };
     macro_rules! case {
         ($name:expr, $service:expr, $traceparent:expr) => {
             group.bench_function($name, |b| {
                 b.iter(|| {
                     let response = rt.block_on($service.clone().oneshot(request($traceparent)));
                     black_box(response.unwrap());
-                    tick();
                 });
             });
         };
@@ -132,8 +180,8 @@ fn bench(c: &mut Criterion) {
     case!("bare_router", bare, None);
     case!("layer_off", layered, None);
 
-    let _ = spans.set(letta_telemetry::testing::install_span_recorder());
-    let _metrics = letta_telemetry::testing::install_metric_recorder();
+    assert!(letta_telemetry::testing::install_void_tracer());
+    let metrics = letta_telemetry::testing::install_metric_recorder();
     case!("layer_sampled", layered, Some(SAMPLED));
     case!("layer_sampled_out", layered, Some(NOT_SAMPLED));
     let traced_only = router().layer(TelemetryLayer::default());
@@ -142,9 +190,22 @@ fn bench(c: &mut Criterion) {
         traced_only,
         Some(SAMPLED)
     );
-    let plain = PlainSdk(router().into_service::<Body>());
+    let plain = PlainSdk::new(router().into_service::<Body>(), None);
     case!("plain_sdk_layer_sampled", plain, Some(SAMPLED));
+    let meter = opentelemetry::metrics::MeterProvider::meter(metrics.provider(), "bench");
+    let plain_metrics = PlainSdk::new(router().into_service::<Body>(), Some(&meter));
+    case!(
+        "plain_sdk_layer_sampled_metrics",
+        plain_metrics,
+        Some(SAMPLED)
+    );
     group.finish();
+    // spans the void pipeline dropped (queue full) would flatter the figures
+    let stats = letta_telemetry::export::stats().snapshot();
+    eprintln!(
+        "void pipeline: {} spans enqueued, {} dropped (queue full)",
+        stats.spans_enqueued, stats.spans_dropped_queue_full
+    );
 }
 
 criterion_group!(benches, bench);

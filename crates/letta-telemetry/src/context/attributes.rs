@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use opentelemetry::context::{FutureExt as _, WithContext};
 use opentelemetry::{Context, Key, KeyValue, Value};
 
-use super::metric_keys::is_metric_key;
+use super::metric_keys::{is_metric_key, with_metric_key_check};
 
 #[derive(Debug, Clone)]
 struct Entry {
@@ -98,13 +98,6 @@ impl RequestAttributes {
                 .map(|e| e.attribute.clone()),
         );
     }
-
-    /// A new, independent store starting with a copy of these attributes.
-    fn fork(&self) -> Self {
-        Self {
-            entries: Arc::new(Mutex::new(self.lock().clone())),
-        }
-    }
 }
 
 /// The current context with a fresh attribute scope: a copy of the enclosing
@@ -112,11 +105,39 @@ impl RequestAttributes {
 /// in it with [`FutureExt::with_context`](opentelemetry::context::FutureExt))
 /// to make [`add_ctx_attribute`] work inside.
 pub fn current_with_ctx_attributes() -> Context {
-    Context::map_current(|cx| {
-        let attributes = cx
-            .get::<RequestAttributes>()
-            .map_or_else(RequestAttributes::new, RequestAttributes::fork);
-        cx.with_value(attributes)
+    Context::map_current(|cx| with_ctx_attributes_set(cx, []))
+}
+
+/// `cx` with a fresh attribute scope (a copy of its scope's attributes if
+/// it has one, else empty) holding `attributes`, each replacing an inherited
+/// value of the same key: one store allocation and one look at the metric
+/// allow-list for the lot. The HTTP layer opens every request's scope with
+/// this.
+pub(crate) fn with_ctx_attributes_set(
+    cx: &Context,
+    attributes: impl IntoIterator<Item = KeyValue>,
+) -> Context {
+    let mut entries = match cx.get::<RequestAttributes>() {
+        Some(enclosing) => enclosing.lock().clone(),
+        None => Vec::with_capacity(8),
+    };
+    with_metric_key_check(|is_metric| {
+        for attribute in attributes {
+            let metric = is_metric(&attribute.key);
+            match entries
+                .iter_mut()
+                .find(|e| e.attribute.key == attribute.key)
+            {
+                Some(entry) => {
+                    entry.attribute = attribute;
+                    entry.metric = metric;
+                }
+                None => entries.push(Entry { attribute, metric }),
+            }
+        }
+    });
+    cx.with_value(RequestAttributes {
+        entries: Arc::new(Mutex::new(entries)),
     })
 }
 

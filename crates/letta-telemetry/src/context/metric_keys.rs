@@ -45,12 +45,18 @@ pub fn metric_attribute_keys() -> Vec<Key> {
 
 /// Whether `key` is on the allow-list.
 pub(super) fn is_metric_key(key: &Key) -> bool {
+    with_metric_key_check(|is_metric| is_metric(key))
+}
+
+/// Calls `f` with a test of the allow-list, taking its lock once for any
+/// number of keys.
+pub(super) fn with_metric_key_check<R>(f: impl FnOnce(&dyn Fn(&Key) -> bool) -> R) -> R {
     let guard = match KEYS.read() {
         Ok(guard) => guard,
         Err(poisoned) => poisoned.into_inner(),
     };
     match guard.as_deref() {
-        Some(keys) => keys.iter().any(|k| k == key),
-        None => DEFAULT_METRIC_ATTRIBUTE_KEYS.contains(&key.as_str()),
+        Some(keys) => f(&|key| keys.iter().any(|k| k == key)),
+        None => f(&|key| DEFAULT_METRIC_ATTRIBUTE_KEYS.contains(&key.as_str())),
     }
 }

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use http::HeaderName;
-use regex::RegexSet;
+
+use super::route_set::RouteSet;
 
 /// Routes excluded from tracing by default (reference §3), matched against
 /// `"<METHOD> <path>"`.
@@ -113,8 +114,8 @@ pub struct HttpConfig {
 
 #[derive(Debug)]
 pub(crate) struct ConfigInner {
-    pub(crate) excluded_routes: RegexSet,
-    pub(crate) metric_routes: RegexSet,
+    pub(crate) excluded_routes: RouteSet,
+    pub(crate) metric_routes: RouteSet,
     pub(crate) body_capture_limit: usize,
     pub(crate) body_keys: BodyKeys,
     pub(crate) status_rule: StatusRule,
@@ -127,9 +128,9 @@ impl Default for HttpConfig {
         // The defaults are constants that are known to compile; an empty set
         // is the (unreachable) fallback rather than a panic.
         let excluded_routes =
-            RegexSet::new(DEFAULT_EXCLUDED_ROUTES).unwrap_or_else(|_| RegexSet::empty());
+            RouteSet::new(&DEFAULT_EXCLUDED_ROUTES).unwrap_or_else(|_| RouteSet::empty());
         let metric_routes =
-            RegexSet::new(DEFAULT_METRIC_ROUTES).unwrap_or_else(|_| RegexSet::empty());
+            RouteSet::new(&DEFAULT_METRIC_ROUTES).unwrap_or_else(|_| RouteSet::empty());
         Self {
             inner: Arc::new(ConfigInner {
                 excluded_routes,
@@ -250,13 +251,13 @@ impl HttpConfigBuilder {
 
     /// Checks the settings and builds the configuration.
     pub fn build(self) -> Result<HttpConfig, HttpConfigError> {
-        let excluded_routes = RegexSet::new(&self.excluded_routes).map_err(|source| {
+        let excluded_routes = RouteSet::new(&self.excluded_routes).map_err(|source| {
             HttpConfigError::InvalidRoutePattern {
                 list: "excluded_routes",
                 source,
             }
         })?;
-        let metric_routes = RegexSet::new(&self.metric_routes).map_err(|source| {
+        let metric_routes = RouteSet::new(&self.metric_routes).map_err(|source| {
             HttpConfigError::InvalidRoutePattern {
                 list: "metric_routes",
                 source,

@@ -74,21 +74,29 @@ where
             KindProj::Direct { future } => future.poll(cx),
             KindProj::Boxed { future } => future.as_mut().poll(cx),
         }));
+        if matches!(polled, Ok(Poll::Pending)) {
+            return Poll::Pending;
+        }
+        // The recorder finishes inside `_guard`: its context is current.
+        let recorder = this.recorder.take().map(|mut r| {
+            r.in_context = true;
+            r
+        });
         match polled {
             Ok(Poll::Pending) => Poll::Pending,
-            Ok(Poll::Ready(Ok(response))) => Poll::Ready(Ok(match this.recorder.take() {
+            Ok(Poll::Ready(Ok(response))) => Poll::Ready(Ok(match recorder {
                 Some(recorder) => recorder.respond(response),
                 None => response,
             })),
             Ok(Poll::Ready(Err(error))) => {
-                if let Some(recorder) = this.recorder.take() {
+                if let Some(recorder) = recorder {
                     recorder.fail(&error);
                 }
                 Poll::Ready(Err(error))
             }
             Err(payload) => {
                 let message = panic_message(payload.as_ref());
-                let response = match this.recorder.take() {
+                let response = match recorder {
                     Some(recorder) => {
                         recorder.record_panic(&message);
                         recorder.respond(panic_response())

@@ -27,6 +27,7 @@ mod propagation;
 mod recorder;
 mod redact;
 mod request_attributes;
+mod route_set;
 mod service;
 
 pub use client::ClientTracing;

@@ -66,6 +66,10 @@ pub(crate) struct Recorder {
     sse_start: Option<Instant>,
     streamed: bool,
     done: bool,
+    /// Whether the request context is already current (set by the response
+    /// future while it runs the recorder inside its own attach guard), so
+    /// that finishing does not attach it a second time.
+    pub(crate) in_context: bool,
 }
 
 impl Recorder {
@@ -90,12 +94,18 @@ impl Recorder {
             sse_start: None,
             streamed: false,
             done: false,
+            in_context: false,
         }
     }
 
     /// Makes the request context current (while polling the handler).
     pub(crate) fn attach(&self) -> ContextGuard {
         self.cx.clone().attach()
+    }
+
+    /// [`Recorder::attach`] unless the context is already current.
+    fn attach_if_needed(&self) -> Option<ContextGuard> {
+        (!self.in_context).then(|| self.attach())
     }
 
     /// The request context.
@@ -134,7 +144,7 @@ impl Recorder {
         }
         let sse = is_event_stream(response.headers());
         if sse && metrics::enabled() {
-            let _guard = self.attach();
+            let _guard = self.attach_if_needed();
             metrics::sse_opened(self.route_class());
             self.sse_start = Some(Instant::now());
         }
@@ -144,6 +154,8 @@ impl Recorder {
             return response;
         }
         self.streamed = true;
+        // the body ends outside the response future's context
+        self.in_context = false;
         response.map(|body| Body::new(TelemetryBody::new(body, self)))
     }
 
@@ -180,8 +192,8 @@ impl Recorder {
         if !span_context.is_valid() || !span_context.is_sampled() {
             return;
         }
-        let hex = format!("{:032x}", span_context.trace_id());
-        if let Ok(value) = HeaderValue::from_str(&hex) {
+        let hex = trace_id_hex(span_context.trace_id().to_bytes());
+        if let Ok(value) = HeaderValue::from_bytes(&hex) {
             headers.insert(name.clone(), value);
         }
     }
@@ -193,7 +205,11 @@ impl Recorder {
         }
         self.done = true;
         let elapsed_ms = self.start.elapsed().as_secs_f64() * 1000.0;
-        let _guard = (self.metered || self.sse_start.is_some()).then(|| self.attach());
+        let _guard = if self.metered || self.sse_start.is_some() {
+            self.attach_if_needed()
+        } else {
+            None
+        };
         if self.metered {
             let status = match (&outcome, self.status) {
                 (Outcome::Failed, _) => 500,
@@ -245,8 +261,37 @@ impl Drop for Recorder {
     }
 }
 
+/// The 32 lowercase hex digits of a trace id.
+fn trace_id_hex(bytes: [u8; 16]) -> [u8; 32] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 32];
+    for (i, b) in bytes.into_iter().enumerate() {
+        out[2 * i] = DIGITS[usize::from(b >> 4)];
+        out[2 * i + 1] = DIGITS[usize::from(b & 0xf)];
+    }
+    out
+}
+
 fn is_event_stream(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trace_id_hex;
+    use opentelemetry::trace::TraceId;
+
+    #[test]
+    fn trace_id_hex_matches_the_display_form() {
+        for id in [1u128, 0x4bf9_2f35_77b3_4da6_a3ce_929d_0e0e_4736, u128::MAX] {
+            let id = TraceId::from(id);
+            let hex = trace_id_hex(id.to_bytes());
+            assert_eq!(
+                std::str::from_utf8(&hex).ok(),
+                Some(id.to_string().as_str())
+            );
+        }
+    }
 }

@@ -1,13 +1,20 @@
 //! Span attributes of an incoming request: the reference's names and the
 //! stable semantic-convention names beside them.
+//!
+//! Built only for spans that record. Keys are static strings (or cached per
+//! path parameter name), header values are read once and shared between the
+//! request context attributes and the span, and nothing goes through
+//! `format!`.
 
-use std::net::SocketAddr;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, LazyLock, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::{ConnectInfo, RawPathParams};
 use http::request::Parts;
-use http::{HeaderMap, header};
-use opentelemetry::{KeyValue, Value};
+use http::{HeaderMap, HeaderValue, header};
+use opentelemetry::{Key, KeyValue, StringValue, Value};
 
 use super::config::ConfigInner;
 use super::redact::{REDACTED, is_denied_header, is_secret_name, redact_query};
@@ -25,6 +32,100 @@ pub const SPAN_HEADERS: [(&str, &str); 10] = [
     ("x-stainless-lang", "sdk.language"),
     ("x-letta-source", "source"),
 ];
+
+/// Index in [`SPAN_HEADERS`] of `user-agent`.
+const USER_AGENT_SLOT: usize = 6;
+
+/// Index in [`SPAN_HEADERS`] of each entry of
+/// [`crate::context::CONTEXT_HEADERS`], in that order.
+const CONTEXT_SLOTS: [usize; 5] = [1, 2, 5, 4, 3];
+
+/// The headers of one request that instrumentation reads, found in one pass
+/// over the header map (cheaper than a hashed lookup per name). Values are
+/// turned into attribute values at most once and shared by the context
+/// attributes and the span.
+pub(crate) struct RequestHeaders<'a> {
+    found: [Option<&'a HeaderValue>; 10],
+    values: [Option<Option<Value>>; 10],
+    /// `traceparent`, `tracestate`, whether `baggage` is present.
+    pub(crate) w3c: W3cHeaders<'a>,
+}
+
+/// The W3C trace context headers of a request (first values).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct W3cHeaders<'a> {
+    pub(crate) traceparent: Option<&'a HeaderValue>,
+    pub(crate) tracestate: Option<&'a HeaderValue>,
+    pub(crate) baggage: bool,
+}
+
+impl<'a> RequestHeaders<'a> {
+    /// Scans `headers` once. The first value of a repeated header wins, as
+    /// with [`HeaderMap::get`].
+    pub(crate) fn scan(headers: &'a HeaderMap) -> Self {
+        let mut found: [Option<&'a HeaderValue>; 10] = [None; 10];
+        let mut w3c = W3cHeaders::default();
+        for (name, value) in headers {
+            let slot = match name.as_str() {
+                "user_id" => 0,
+                "x-organization-id" => 1,
+                "x-project-id" => 2,
+                "x-agent-id" => 3,
+                "x-template-id" => 4,
+                "x-base-template-id" => 5,
+                "user-agent" => USER_AGENT_SLOT,
+                "x-stainless-package-version" => 7,
+                "x-stainless-lang" => 8,
+                "x-letta-source" => 9,
+                "traceparent" => {
+                    w3c.traceparent.get_or_insert(value);
+                    continue;
+                }
+                "tracestate" => {
+                    w3c.tracestate.get_or_insert(value);
+                    continue;
+                }
+                "baggage" => {
+                    w3c.baggage = true;
+                    continue;
+                }
+                _ => continue,
+            };
+            found[slot].get_or_insert(value);
+        }
+        Self {
+            found,
+            values: Default::default(),
+            w3c,
+        }
+    }
+
+    /// The value of header `SPAN_HEADERS[slot]`, if present and visible
+    /// ASCII.
+    fn get(&mut self, slot: usize) -> Option<Value> {
+        let found = self.found[slot];
+        self.values[slot]
+            .get_or_insert_with(|| found.and_then(|v| v.to_str().ok()).map(shared_value))
+            .clone()
+    }
+
+    /// The request context attributes found in the headers, in
+    /// [`crate::context::CONTEXT_HEADERS`] order.
+    pub(crate) fn context_attributes(&mut self) -> impl Iterator<Item = KeyValue> + '_ {
+        CONTEXT_SLOTS.iter().filter_map(move |&slot| {
+            let value = self.get(slot)?;
+            Some(KeyValue::new(
+                Key::from_static_str(SPAN_HEADERS[slot].1),
+                value,
+            ))
+        })
+    }
+}
+
+/// A string value whose clones share one allocation.
+fn shared_value(s: &str) -> Value {
+    Value::String(StringValue::from(Arc::<str>::from(s)))
+}
 
 /// The method as an attribute value, without allocating for the standard
 /// methods.
@@ -45,17 +146,12 @@ pub(crate) fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
-
 /// `(host, port)` the request was addressed to, from the URI or `Host`.
-fn server_address(parts: &Parts, scheme: &str) -> Option<(String, Option<u16>)> {
-    let authority = parts
-        .uri
-        .authority()
-        .map(|a| a.as_str())
-        .or_else(|| header_str(&parts.headers, header::HOST.as_str()))?;
+fn server_address<'a>(parts: &'a Parts, scheme: &str) -> Option<(&'a str, Option<u16>)> {
+    let authority = match parts.uri.authority() {
+        Some(a) => a.as_str(),
+        None => parts.headers.get(header::HOST)?.to_str().ok()?,
+    };
     // Drop any userinfo: it is never recorded.
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, hp)| hp);
     let (host, port) = if let Some(rest) = host_port.strip_prefix('[') {
@@ -76,32 +172,95 @@ fn server_address(parts: &Parts, scheme: &str) -> Option<(String, Option<u16>)> 
         "http" => Some(80),
         _ => None,
     });
-    Some((host.to_owned(), port))
+    Some((host, port))
+}
+
+/// Appends the decimal digits of `n`.
+fn push_decimal(out: &mut String, n: u16) {
+    let mut buf = [0u8; 5];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        // n % 10 < 10: the cast cannot truncate
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(char::from(b));
+    }
+}
+
+/// Number of decimal digits of `n`.
+fn decimal_len(n: u16) -> usize {
+    match n {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        1000..=9999 => 4,
+        _ => 5,
+    }
+}
+
+/// An IP address as text (IPv4 without the formatting machinery).
+fn ip_value(ip: IpAddr) -> Value {
+    match ip {
+        IpAddr::V4(v4) => {
+            let mut s = String::with_capacity(15);
+            for (i, octet) in v4.octets().into_iter().enumerate() {
+                if i > 0 {
+                    s.push('.');
+                }
+                push_decimal(&mut s, u16::from(octet));
+            }
+            Value::from(s)
+        }
+        IpAddr::V6(_) => Value::from(ip.to_string()),
+    }
 }
 
 /// Every attribute known when the request arrives (the body aside).
 pub(crate) fn request_attributes(
-    parts: &mut Parts,
+    parts: &Parts,
     config: &ConfigInner,
     entry_ms: i64,
     route: Option<&str>,
+    headers: &mut RequestHeaders<'_>,
+    params: Option<RawPathParams>,
 ) -> Vec<KeyValue> {
-    let mut out = Vec::with_capacity(24);
+    let mut out = Vec::with_capacity(32);
     let method = method_value(&parts.method);
-    let scheme: Value = match parts.uri.scheme_str() {
-        None | Some("http") => Value::from("http"),
-        Some("https") => Value::from("https"),
-        Some(other) => Value::from(other.to_owned()),
+    let (scheme, scheme_str): (Value, &str) = match parts.uri.scheme_str() {
+        None | Some("http") => (Value::from("http"), "http"),
+        Some("https") => (Value::from("https"), "https"),
+        Some(other) => (Value::from(other.to_owned()), other),
     };
     let path = parts.uri.path();
     let query = parts.uri.query().map(redact_query);
-    let scheme_str = scheme.as_str();
-    let server = server_address(parts, &scheme_str);
+    let server = server_address(parts, scheme_str);
 
-    let mut url = String::with_capacity(64);
-    url.push_str(&scheme_str);
+    // `http.url`, sized exactly so that it becomes the attribute value
+    // without another copy.
+    let port_shown = server
+        .and_then(|(_, port)| port)
+        .filter(|port| !matches!((scheme_str, *port), ("http", 80) | ("https", 443)));
+    let host_len = server.map_or(0, |(host, _)| {
+        host.len() + 2 * usize::from(host.contains(':'))
+    });
+    let mut url = String::with_capacity(
+        scheme_str.len()
+            + 3
+            + host_len
+            + port_shown.map_or(0, |p| 1 + decimal_len(p))
+            + path.len()
+            + query.as_ref().map_or(0, |q| q.len() + 1),
+    );
+    url.push_str(scheme_str);
     url.push_str("://");
-    if let Some((host, port)) = &server {
+    if let Some((host, _)) = server {
         if host.contains(':') {
             url.push('[');
             url.push_str(host);
@@ -109,13 +268,10 @@ pub(crate) fn request_attributes(
         } else {
             url.push_str(host);
         }
-        if let Some(port) = port {
-            let default = matches!((&*scheme_str, port), ("http", 80) | ("https", 443));
-            if !default {
-                url.push(':');
-                url.push_str(&port.to_string());
-            }
-        }
+    }
+    if let Some(port) = port_shown {
+        url.push(':');
+        push_decimal(&mut url, port);
     }
     url.push_str(path);
     if let Some(q) = &query {
@@ -123,35 +279,67 @@ pub(crate) fn request_attributes(
         url.push_str(q);
     }
 
-    out.push(KeyValue::new("entry.timestamp_ms", entry_ms));
-    out.push(KeyValue::new("http.method", method.clone()));
-    out.push(KeyValue::new("http.request.method", method));
-    out.push(KeyValue::new("http.url", url));
-    out.push(KeyValue::new("url.path", path.to_owned()));
-    drop(scheme_str);
-    out.push(KeyValue::new("url.scheme", scheme));
+    out.push(KeyValue::new(
+        Key::from_static_str("entry.timestamp_ms"),
+        entry_ms,
+    ));
+    out.push(KeyValue::new(
+        Key::from_static_str("http.method"),
+        method.clone(),
+    ));
+    out.push(KeyValue::new(
+        Key::from_static_str("http.request.method"),
+        method,
+    ));
+    out.push(KeyValue::new(Key::from_static_str("http.url"), url));
+    out.push(KeyValue::new(
+        Key::from_static_str("url.path"),
+        shared_value(path),
+    ));
+    out.push(KeyValue::new(Key::from_static_str("url.scheme"), scheme));
     if let Some(q) = query {
-        out.push(KeyValue::new("url.query", q.into_owned()));
+        out.push(KeyValue::new(
+            Key::from_static_str("url.query"),
+            shared_value(&q),
+        ));
     }
     if let Some(route) = route {
-        out.push(KeyValue::new("http.route", route.to_owned()));
+        out.push(KeyValue::new(
+            Key::from_static_str("http.route"),
+            shared_value(route),
+        ));
     }
     if let Some((host, port)) = server {
-        out.push(KeyValue::new("server.address", host));
+        out.push(KeyValue::new(
+            Key::from_static_str("server.address"),
+            shared_value(host),
+        ));
         if let Some(port) = port {
-            out.push(KeyValue::new("server.port", i64::from(port)));
+            out.push(KeyValue::new(
+                Key::from_static_str("server.port"),
+                i64::from(port),
+            ));
         }
     }
     if let Some(ConnectInfo(addr)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() {
-        out.push(KeyValue::new("client.address", addr.ip().to_string()));
-        out.push(KeyValue::new("client.port", i64::from(addr.port())));
+        out.push(KeyValue::new(
+            Key::from_static_str("client.address"),
+            ip_value(addr.ip()),
+        ));
+        out.push(KeyValue::new(
+            Key::from_static_str("client.port"),
+            i64::from(addr.port()),
+        ));
     }
-    if let Some(ua) = header_str(&parts.headers, header::USER_AGENT.as_str()) {
-        out.push(KeyValue::new("user_agent.original", ua.to_owned()));
+    if let Some(ua) = headers.get(USER_AGENT_SLOT) {
+        out.push(KeyValue::new(
+            Key::from_static_str("user_agent.original"),
+            ua,
+        ));
     }
-    for (name, key) in SPAN_HEADERS {
-        if let Some(value) = header_str(&parts.headers, name) {
-            out.push(KeyValue::new(key, value.to_owned()));
+    for (slot, (_, key)) in SPAN_HEADERS.iter().enumerate() {
+        if let Some(value) = headers.get(slot) {
+            out.push(KeyValue::new(Key::from_static_str(key), value));
         }
     }
     for (name, key) in &config.extra_headers {
@@ -164,25 +352,136 @@ pub(crate) fn request_attributes(
             out.push(KeyValue::new(key.clone(), value));
         }
     }
-    path_params(parts, &mut out);
+    if let Some(params) = params {
+        for (name, value) in &params {
+            let (key, secret) = param_key(name);
+            let value = if secret {
+                Value::from(REDACTED)
+            } else {
+                shared_value(value)
+            };
+            out.push(KeyValue::new(key, value));
+        }
+    }
     out
 }
 
-/// Each path parameter of the matched route as `http.<name>`.
-fn path_params(parts: &mut Parts, out: &mut Vec<KeyValue>) {
+/// The path parameters of the matched route (recorded as `http.<name>`),
+/// read from the request extensions alone (so that the headers can stay
+/// borrowed meanwhile).
+pub(crate) fn path_params(extensions: &mut http::Extensions) -> Option<RawPathParams> {
     use axum::extract::FromRequestParts as _;
     use futures_util::FutureExt as _;
 
-    // The extractor only reads the request extensions: it is ready at once.
-    let Some(Ok(params)) = RawPathParams::from_request_parts(parts, &()).now_or_never() else {
-        return;
-    };
-    for (name, value) in &params {
-        let value = if is_secret_name(name) {
-            REDACTED.to_owned()
-        } else {
-            value.to_owned()
-        };
-        out.push(KeyValue::new(format!("http.{name}"), value));
+    // A blank `Parts` (no allocation) lent the extensions for the extractor,
+    // which only reads them and is ready at once.
+    let (mut parts, ()) = http::Request::new(()).into_parts();
+    std::mem::swap(&mut parts.extensions, extensions);
+    let params = RawPathParams::from_request_parts(&mut parts, &())
+        .now_or_never()
+        .and_then(Result::ok);
+    std::mem::swap(&mut parts.extensions, extensions);
+    params
+}
+
+/// Most path parameter names remembered by [`param_key`]; route templates
+/// are few, so this is never reached by a normal app.
+const PARAM_KEY_CACHE_LIMIT: usize = 1024;
+
+/// A path parameter name's attribute key and whether it looks secret, as of
+/// a generation of the secret-name list.
+struct ParamKey {
+    key: Key,
+    secret: bool,
+    generation: u32,
+}
+
+static PARAM_KEYS: LazyLock<RwLock<HashMap<Box<str>, ParamKey>>> =
+    LazyLock::new(|| RwLock::new(HashMap::new()));
+
+/// `http.<name>` and whether `name` looks secret, remembered per name (and
+/// re-checked when the secret-name list changes).
+fn param_key(name: &str) -> (Key, bool) {
+    let generation = crate::redact::generation();
+    if let Ok(map) = PARAM_KEYS.read()
+        && let Some(p) = map.get(name)
+        && p.generation == generation
+    {
+        return (p.key.clone(), p.secret);
+    }
+    let mut text = String::with_capacity(5 + name.len());
+    text.push_str("http.");
+    text.push_str(name);
+    let key = Key::from(Arc::<str>::from(text));
+    let secret = is_secret_name(name);
+    if let Ok(mut map) = PARAM_KEYS.write()
+        && (map.len() < PARAM_KEY_CACHE_LIMIT || map.contains_key(name))
+    {
+        map.insert(
+            name.into(),
+            ParamKey {
+                key: key.clone(),
+                secret,
+                generation,
+            },
+        );
+    }
+    (key, secret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_tables_agree() {
+        let mut map = HeaderMap::new();
+        for (i, (name, _)) in SPAN_HEADERS.iter().enumerate() {
+            let name = http::HeaderName::from_static(name);
+            map.append(name.clone(), HeaderValue::from(i));
+            map.append(name, HeaderValue::from_static("second"));
+        }
+        map.insert("traceparent", HeaderValue::from_static("tp"));
+        map.insert("baggage", HeaderValue::from_static("b"));
+        let mut scanned = RequestHeaders::scan(&map);
+        for i in 0..SPAN_HEADERS.len() {
+            assert_eq!(scanned.get(i), Some(Value::from(i.to_string())), "{i}");
+        }
+        assert_eq!(
+            scanned.w3c.traceparent.map(HeaderValue::as_bytes),
+            Some(&b"tp"[..])
+        );
+        assert!(scanned.w3c.tracestate.is_none());
+        assert!(scanned.w3c.baggage);
+        assert_eq!(SPAN_HEADERS[USER_AGENT_SLOT].0, "user-agent");
+        for (i, (name, key)) in crate::context::CONTEXT_HEADERS.iter().enumerate() {
+            assert_eq!(SPAN_HEADERS[CONTEXT_SLOTS[i]], (*name, *key));
+        }
+    }
+
+    #[test]
+    fn numbers_and_addresses_are_written_plainly() {
+        for n in [0u16, 7, 10, 80, 443, 8283, 65535] {
+            let mut s = String::new();
+            push_decimal(&mut s, n);
+            assert_eq!(s, n.to_string());
+            assert_eq!(decimal_len(n), s.len());
+        }
+        let v4: IpAddr = "127.0.0.1".parse().unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        assert_eq!(ip_value(v4).as_str(), "127.0.0.1");
+        let v4: IpAddr = "255.10.0.200".parse().unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        assert_eq!(ip_value(v4).as_str(), "255.10.0.200");
+        let v6: IpAddr = "::1".parse().unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        assert_eq!(ip_value(v6).as_str(), "::1");
+    }
+
+    #[test]
+    fn param_keys_follow_the_secret_list() {
+        assert_eq!(param_key("agent_id").0.as_str(), "http.agent_id");
+        assert!(!param_key("agent_id").1);
+        assert!(param_key("api_key").1);
+        // cached answers are the same
+        assert!(param_key("api_key").1);
+        assert!(!param_key("agent_id").1);
     }
 }

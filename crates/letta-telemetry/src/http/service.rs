@@ -1,14 +1,14 @@
 //! The middleware service: one SERVER span per request, the request context
 //! attributes, body capture, endpoint metrics.
 
-use std::cell::RefCell;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::MatchedPath;
 use axum::response::Response;
-use http::{Method, Request};
+use http::Request;
+use opentelemetry::Context as OtelContext;
 use opentelemetry::trace::{Span as _, SpanKind, TraceContextExt as _, Tracer as _};
 use tower_service::Service;
 
@@ -18,8 +18,8 @@ use super::future::ResponseFuture;
 use super::metrics;
 use super::propagation::extract;
 use super::recorder::Recorder;
-use super::request_attributes::{now_ms, request_attributes};
-use crate::context::{CONTEXT_HEADERS, RequestAttributes, current_with_ctx_attributes};
+use super::request_attributes::{RequestHeaders, now_ms, path_params, request_attributes};
+use crate::context::with_ctx_attributes_set;
 
 /// The service made by [`TelemetryLayer`](super::TelemetryLayer).
 #[derive(Debug, Clone)]
@@ -28,30 +28,9 @@ pub struct TelemetryService<S> {
     pub(crate) config: HttpConfig,
 }
 
-thread_local! {
-    static ROUTE_KEY: RefCell<String> = const { RefCell::new(String::new()) };
-}
-
-/// Calls `f` with `"<METHOD> <path>"`, built in a reused buffer.
-fn with_route_key<R>(method: &Method, path: &str, f: impl FnOnce(&str) -> R) -> R {
-    let build = |s: &mut String| {
-        s.clear();
-        s.push_str(method.as_str());
-        s.push(' ');
-        s.push_str(path);
-    };
-    ROUTE_KEY.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut s) => {
-            build(&mut s);
-            f(&s)
-        }
-        Err(_) => {
-            let mut s = String::new();
-            build(&mut s);
-            f(&s)
-        }
-    })
-}
+/// Room reserved for the attributes of a server span (about 20 from the
+/// request, 3 from the response, a few more for path parameters).
+const ATTRIBUTE_CAPACITY: usize = 32;
 
 impl<S> Service<Request<Body>> for TelemetryService<S>
 where
@@ -77,38 +56,67 @@ where
         let config = &self.config.inner;
         let (mut parts, body) = request.into_parts();
         let route = parts.extensions.get::<MatchedPath>().cloned();
-        let (traced, metered) = with_route_key(&parts.method, parts.uri.path(), |key| {
-            (
-                tracer.is_some() && !config.excluded_routes.is_match(key),
-                metrics_on && config.metric_routes.is_match(key),
-            )
-        });
+        let method = parts.method.as_str();
+        let path = parts.uri.path();
+        let traced = tracer.is_some() && !config.excluded_routes.is_match(method, path);
+        let metered = metrics_on && config.metric_routes.is_match(method, path);
 
-        let mut cx = current_with_ctx_attributes();
-        if let Some(attributes) = cx.get::<RequestAttributes>() {
-            for (name, key) in CONTEXT_HEADERS {
-                if let Some(value) = parts.headers.get(name).and_then(|v| v.to_str().ok()) {
-                    attributes.insert(key, value.to_owned());
-                }
+        // The server span, when traced: the caller's parent, the sampling
+        // decision, and for a span that records (only then) its attributes.
+        let mut headers = RequestHeaders::scan(&parts.headers);
+        let mut span = None;
+        let mut params = None;
+        let mut parent = None;
+        if let (true, Some(tracer)) = (traced, tracer) {
+            let parent_cx =
+                OtelContext::map_current(|current| extract(current, &parts.headers, headers.w3c));
+            let target = route.as_ref().map_or(path, MatchedPath::as_str);
+            let mut name = String::with_capacity(method.len() + 1 + target.len());
+            name.push_str(method);
+            name.push(' ');
+            name.push_str(target);
+            let mut builder = tracer.span_builder(name).with_kind(SpanKind::Server);
+            // Room for the request attributes in the span itself, unless the
+            // caller's sampling decision says the span will likely not record.
+            let likely_recorded = {
+                let parent_span = parent_cx.span();
+                let sc = parent_span.span_context();
+                !sc.is_valid() || sc.is_sampled()
+            };
+            if likely_recorded {
+                builder = builder.with_attributes(Vec::with_capacity(ATTRIBUTE_CAPACITY));
             }
+            let started = builder.start_with_context(tracer, &parent_cx);
+            if started.is_recording() {
+                params = path_params(&mut parts.extensions);
+            }
+            span = Some(started);
+            parent = Some(parent_cx);
         }
+
+        // The request context attributes: one store, filled from the headers.
+        let attributes = headers.context_attributes();
+        let mut cx = match &parent {
+            Some(parent) => with_ctx_attributes_set(parent, attributes),
+            None => {
+                OtelContext::map_current(|current| with_ctx_attributes_set(current, attributes))
+            }
+        };
+        drop(parent);
 
         let mut capture = false;
-        if let (true, Some(tracer)) = (traced, tracer) {
-            let parent = extract(&cx, &parts.headers);
-            let target = route.as_ref().map_or(parts.uri.path(), MatchedPath::as_str);
-            let name = format!("{} {}", parts.method, target);
-            let mut span = tracer
-                .span_builder(name)
-                .with_kind(SpanKind::Server)
-                .start_with_context(tracer, &parent);
+        if let Some(mut span) = span {
+            // A span that is sampled out records nothing: no attribute is built.
             if span.is_recording() {
                 let route = route.as_ref().map(MatchedPath::as_str);
-                span.set_attributes(request_attributes(&mut parts, config, now_ms(), route));
+                let attributes =
+                    request_attributes(&parts, config, now_ms(), route, &mut headers, params);
+                span.set_attributes(attributes);
                 capture = wants_capture(&parts, config);
             }
-            cx = parent.with_span(span);
+            cx = cx.with_span(span);
         }
+        drop(headers);
 
         let method = parts.method.clone();
         let recorder = Recorder::new(
