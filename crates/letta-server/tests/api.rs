@@ -152,6 +152,52 @@ async fn a_message_runs_a_step_with_a_tool_call_and_history() {
     assert!(server.shutdown().await);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_messages_to_one_agent_each_answer_their_own_message() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = start(&dir).await;
+    let base = server.base_url();
+    let client = reqwest::Client::new();
+    let agent = create_agent(&client, &base).await;
+
+    let mut sends = Vec::new();
+    for i in 0..12 {
+        let (client, url) = (client.clone(), format!("{base}/v1/agents/{agent}/messages"));
+        let text = if i % 2 == 0 {
+            format!("please add {i} and 100")
+        } else {
+            "use the broken tool".to_owned()
+        };
+        sends.push(tokio::spawn(async move {
+            let response = client
+                .post(url)
+                .json(&json!({"messages": [{"role": "user", "content": text}]}))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(response.status(), 200);
+            let body: Value = response.json().await.expect("json");
+            (i, body)
+        }));
+    }
+    for send in sends {
+        let (i, body) = send.await.expect("request task");
+        let call = &body["messages"][0];
+        assert_eq!(call["message_type"], "tool_call_message", "{body}");
+        if i % 2 == 0 {
+            assert_eq!(call["tool_name"], "add_numbers", "{body}");
+            assert_eq!(
+                body["messages"][1]["content"],
+                (i + 100).to_string(),
+                "{body}"
+            );
+        } else {
+            assert_eq!(call["tool_name"], "always_fails", "{body}");
+        }
+    }
+    assert!(server.shutdown().await);
+}
+
 #[tokio::test]
 async fn stream_sends_deltas_then_done_and_async_runs_complete() {
     let dir = tempfile::tempdir().expect("tempdir");

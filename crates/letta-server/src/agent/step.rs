@@ -51,15 +51,21 @@ impl AgentService {
         events: Option<&mpsc::Sender<StreamEvent>>,
         step_id: String,
     ) -> Result<StepResponse, ApiError> {
-        self.save(agent, "user", text, None, None).await?;
+        // The prompt is the history committed before this step plus this
+        // step's own messages, so that concurrent steps of one agent never
+        // answer each other's messages.
+        let history = self.history(agent).await?;
+        let user_message = self.save(agent, "user", text, None, None).await?;
+        let mut turn = vec![to_chat(user_message)];
         let tool_names: Vec<&str> = agent.tools.split(',').filter(|t| !t.is_empty()).collect();
         let specs = tools::specs(&tool_names);
         let mut usage = StepUsage::default();
         let mut out = Vec::new();
         let mut stop_reason = "max_steps";
         for _ in 0..self.settings.max_llm_calls {
-            let history = self.history(agent).await?;
-            let completion = self.call_llm(agent, history, specs.clone(), events).await?;
+            let mut prompt = history.clone();
+            prompt.extend(turn.iter().cloned());
+            let completion = self.call_llm(agent, prompt, specs.clone(), events).await?;
             usage.prompt_tokens += completion.usage.input_tokens;
             usage.completion_tokens += completion.usage.output_tokens;
             usage.step_count += 1;
@@ -75,6 +81,7 @@ impl AgentService {
                             Some(&call.id),
                         )
                         .await?;
+                    turn.push(to_chat(call_message.clone()));
                     let call_out = MessageOut {
                         id: call_message.id,
                         message_type: "tool_call_message",
@@ -88,6 +95,7 @@ impl AgentService {
                     let result_message = self
                         .save(agent, "tool", &result, Some(&call.name), Some(&call.id))
                         .await?;
+                    turn.push(to_chat(result_message.clone()));
                     let result_out = MessageOut {
                         id: result_message.id,
                         message_type: "tool_return_message",
