@@ -83,6 +83,9 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         show_progress: !args.quiet,
     };
     let tally = workload::run(&server.base_url(), plan).await;
+    // Collect while the server is up, so that its pool and runtime gauges
+    // (observed at collection time) are in the files too.
+    tokio::task::block_in_place(|| guard.flush());
     let drained = server.shutdown().await;
     tokio::task::block_in_place(|| guard.shutdown());
     let export = letta_telemetry::export::stats().snapshot();

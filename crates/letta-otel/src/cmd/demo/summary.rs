@@ -147,7 +147,7 @@ pub fn from_files(
     }
     let _ = writeln!(
         out,
-        "  peak connections {} (gauge_db_pool_connections_total), peak in use {}, checkout timeouts {}, errors {}",
+        "  connections (gauge_db_pool_connections_total, largest sample) {}, in use (db_pool_in_use, largest sample) {}, checkout timeouts {}, errors {}",
         metrics.peak("gauge_db_pool_connections_total"),
         metrics.peak("db_pool_in_use"),
         metrics.total("db_pool_checkout_timeout_total"),
