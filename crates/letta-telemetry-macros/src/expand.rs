@@ -209,6 +209,8 @@ fn expand_fn(options: Options, item: ItemFn, naming: &Naming) -> syn::Result<Tok
     };
 
     let count = recorded.len();
+    // Sizes a recording span's attribute list once.
+    let attributes = count + options.fields.len();
     let param_statics = recorded.iter().map(|(p, _)| {
         let name = &p.name;
         let key = format!("parameter.{name}");
@@ -282,9 +284,9 @@ fn expand_fn(options: Options, item: ItemFn, naming: &Naming) -> syn::Result<Tok
         #(#attrs)*
         #vis #sig {
             static __LT_META: #private::FnMeta =
-                #meta_ctor(#fn_name_lit, ::core::module_path!(), #name);
+                #meta_ctor(#fn_name_lit, ::core::module_path!(), #name, #attributes);
             static __LT_PARAMS: [#private::Param; #count] = [#(#param_statics),*];
-            let #capture_fn = |__lt_params: &mut #private::Params| {
+            let #capture_fn = |__lt_params: &mut #private::Params<'_>| {
                 #[allow(unused_imports)]
                 use #private::{
                     CaptureDebug as _, CaptureNative as _, CaptureOpaque as _, IdCollection as _,

@@ -79,7 +79,8 @@
 //! ```ignore
 //! async fn step(&self, user: &str, messages: Vec<Message>) -> Result<Usage, StepError> {
 //!     static __LT_META: __private::FnMeta =
-//!         __private::FnMeta::method("step", module_path!(), None);
+//!         // name, module, explicit name, attributes to size the span for
+//!         __private::FnMeta::method("step", module_path!(), None, 2);
 //!     static __LT_PARAMS: [__private::Param; 2] = [
 //!         __private::Param::new("user", "parameter.user"),
 //!         __private::Param::new("messages", "parameter.messages"),
@@ -88,7 +89,7 @@
 //!     // how each value is recorded: natively (str, numbers, bool), through
 //!     // `Debug` (bounded), or as `<serialization failed: Type>`; skipped
 //!     // values through `TelemetryId` / `TelemetryIds` or the bare type name.
-//!     let __lt_capture = |__lt_params: &mut __private::Params| {
+//!     let __lt_capture = |__lt_params: &mut __private::Params<'_>| {
 //!         __lt_params.param(&__LT_PARAMS[0], |slot| (&&&__private::Probe(&user)).lt_capture(slot));
 //!         __lt_params.skipped(&__LT_PARAMS[1], || (&&&__private::IdProbe(&messages)).lt_excluded());
 //!     };

@@ -6,8 +6,11 @@
 //! `two_params/*`: a call with a `&str` and an `i64` parameter — untraced,
 //! traced with tracing off (run first, before a tracer is installed),
 //! sampled, sampled out (under a non-sampled remote parent), and the plain
-//! SDK span with the same two attributes (alone, and made current like the
-//! traced span). `large/*`: 5 MB and 50 MB `String` and `Vec<u64>`
+//! SDK span with the same two attributes: alone (`sdk_plain`), made current
+//! like the traced span (`sdk_plain_current`), and made current with status
+//! OK set before it ends (`sdk_plain_current_ok`, the same work as a traced
+//! call). `async_sampled` / `async_sampled_out`: the same call as an `async
+//! fn` whose body completes on its first poll. `large/*`: 5 MB and 50 MB `String` and `Vec<u64>`
 //! parameters; formatting stops at the 2 MiB limit, so 50 MB should cost
 //! about the same as 5 MB.
 
@@ -17,8 +20,8 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use letta_telemetry::trace_method;
 use opentelemetry::trace::{
-    SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState, Tracer as _,
-    TracerProvider as _,
+    SpanContext, SpanId, Status, TraceContextExt as _, TraceFlags, TraceId, TraceState,
+    Tracer as _, TracerProvider as _,
 };
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::error::OTelSdkResult;
@@ -27,6 +30,20 @@ use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider, Span, SpanData, Spa
 #[trace_method]
 fn traced(user: &str, n: i64) -> i64 {
     black_box(n) + black_box(user.len() as i64)
+}
+
+#[trace_method]
+async fn traced_async(user: &str, n: i64) -> i64 {
+    black_box(n) + black_box(user.len() as i64)
+}
+
+/// Polls a future that completes on its first poll.
+fn run_ready<F: Future>(future: F) -> F::Output {
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match std::pin::pin!(future).poll(&mut cx) {
+        std::task::Poll::Ready(out) => out,
+        std::task::Poll::Pending => unreachable!("the body never awaits"),
+    }
 }
 
 #[inline(never)]
@@ -91,6 +108,9 @@ fn on(c: &mut Criterion) {
     group.bench_function("sampled", |b| {
         b.iter(|| traced(black_box("agent-1"), black_box(42)))
     });
+    group.bench_function("async_sampled", |b| {
+        b.iter(|| run_ready(traced_async(black_box("agent-1"), black_box(42))))
+    });
     group.bench_function("sampled_out", |b| {
         let parent = Context::new().with_remote_span_context(SpanContext::new(
             TraceId::from(7u128),
@@ -101,6 +121,17 @@ fn on(c: &mut Criterion) {
         ));
         let _attached = parent.attach();
         b.iter(|| traced(black_box("agent-1"), black_box(42)))
+    });
+    group.bench_function("async_sampled_out", |b| {
+        let parent = Context::new().with_remote_span_context(SpanContext::new(
+            TraceId::from(7u128),
+            SpanId::from(9u64),
+            TraceFlags::default(),
+            true,
+            TraceState::default(),
+        ));
+        let _attached = parent.attach();
+        b.iter(|| run_ready(traced_async(black_box("agent-1"), black_box(42))))
     });
     group.bench_function("sdk_plain", |b| {
         b.iter(|| {
@@ -133,6 +164,27 @@ fn on(c: &mut Criterion) {
                 untraced(user, n)
             };
             cx.span().end();
+            out
+        })
+    });
+    group.bench_function("sdk_plain_current_ok", |b| {
+        b.iter(|| {
+            let (user, n) = (black_box("agent-1"), black_box(42));
+            let span = tracer
+                .span_builder("bench.plain")
+                .with_attributes([
+                    KeyValue::new("parameter.user", user.to_owned()),
+                    KeyValue::new("parameter.n", n),
+                ])
+                .start(&tracer);
+            let cx = Context::current_with_span(span);
+            let out = {
+                let _attached = cx.clone().attach();
+                untraced(user, n)
+            };
+            let span = cx.span();
+            span.set_status(Status::Ok);
+            span.end();
             out
         })
     });

@@ -3,7 +3,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
 use opentelemetry::Context;
-use opentelemetry::trace::{Span as _, TraceContextExt as _, Tracer as _};
+use opentelemetry::trace::{Span as _, SpanBuilder, TraceContextExt as _, Tracer as _};
 
 use super::future::Instrumented;
 use super::meta::FnMeta;
@@ -15,13 +15,17 @@ use super::params::Params;
 pub struct Call {
     cx: Context,
     meta: &'static FnMeta,
+    /// Whether the span records (was sampled). A span that does not is kept
+    /// in the context as its bare span context: children see the decision
+    /// and the trace id, and there is nothing to set or end.
+    recording: bool,
 }
 
 /// Starts a call of a free or associated function, or `None` when tracing
 /// is off. `capture` records the parameters; it runs only when the span is
 /// recording (sampled).
 #[inline]
-pub fn start(meta: &'static FnMeta, capture: impl FnOnce(&mut Params)) -> Option<Call> {
+pub fn start(meta: &'static FnMeta, capture: impl FnOnce(&mut Params<'_>)) -> Option<Call> {
     let tracer = crate::global::tracer()?;
     Some(start_on(tracer, meta, "", capture))
 }
@@ -31,7 +35,7 @@ pub fn start(meta: &'static FnMeta, capture: impl FnOnce(&mut Params)) -> Option
 pub fn start_method(
     meta: &'static FnMeta,
     self_type: &'static str,
-    capture: impl FnOnce(&mut Params),
+    capture: impl FnOnce(&mut Params<'_>),
 ) -> Option<Call> {
     let tracer = crate::global::tracer()?;
     Some(start_on(tracer, meta, self_type, capture))
@@ -41,21 +45,42 @@ fn start_on(
     tracer: &'static opentelemetry_sdk::trace::SdkTracer,
     meta: &'static FnMeta,
     self_type: &'static str,
-    capture: impl FnOnce(&mut Params),
+    capture: impl FnOnce(&mut Params<'_>),
 ) -> Call {
     let parent = Context::current();
-    let mut span = tracer
-        .span_builder(meta.span_name(self_type))
-        .start_with_context(tracer, &parent);
+    let mut builder = SpanBuilder::from_name(meta.span_name(self_type));
+    if likely_sampled(&parent) {
+        // The span's own attribute list, sized once for the parameters; the
+        // sampler sees it empty (nothing is formatted before the decision).
+        builder.attributes = Some(Vec::with_capacity(meta.attribute_capacity()));
+    }
+    let mut span = tracer.build_with_context(builder, &parent);
     if span.is_recording() {
-        let mut params = Params::with_capacity(4);
-        capture(&mut params);
-        span.set_attributes(params.into_attributes());
+        Params::capture(&mut span, capture);
+        Call {
+            cx: parent.with_span(span),
+            meta,
+            recording: true,
+        }
+    } else {
+        // No box, lock or end for a span that records nothing: the context
+        // carries its span context (not remote; sampled flag unset).
+        let span_context = span.span_context().clone();
+        drop(span);
+        Call {
+            cx: parent.with_remote_span_context(span_context),
+            meta,
+            recording: false,
+        }
     }
-    Call {
-        cx: parent.with_span(span),
-        meta,
-    }
+}
+
+/// Whether a child of `parent` will probably be sampled: a guess (the
+/// sampler decides) used only to size the attribute list up front, so a
+/// sampled-out call under an unsampled parent allocates nothing for it.
+#[inline]
+fn likely_sampled(parent: &Context) -> bool {
+    !parent.has_active_span() || parent.span().span_context().is_sampled()
 }
 
 impl Call {
@@ -102,18 +127,107 @@ impl Call {
         self.meta
     }
 
-    /// Records the outcome of `ret` and ends the span.
+    /// Whether the span records (was sampled).
+    pub(crate) fn recording(&self) -> bool {
+        self.recording
+    }
+
+    /// Records the outcome of `ret` and ends the span. Kept out of line so
+    /// the traced function stays small on its untraced paths.
+    #[inline(never)]
     pub(crate) fn finish<R>(self, ret: &R, outcome: impl FnOnce(&R, &mut Outcome)) {
+        if !self.recording {
+            return;
+        }
         let mut o = Outcome::default();
         outcome(ret, &mut o);
-        o.apply(&self.cx);
-        self.cx.span().end();
+        let span = self.cx.span();
+        o.apply(&span);
+        span.end();
     }
 
     /// Records a panic and ends the span.
     pub(crate) fn panicked(self, payload: &(dyn std::any::Any + Send)) {
+        if !self.recording {
+            return;
+        }
         let span = self.cx.span();
         record_exception(&span, "panic".into(), panic_message(payload), Vec::new());
         span.end();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use opentelemetry::trace::{SpanContext, SpanId, TraceFlags, TraceId, TraceState};
+
+    use super::*;
+    use crate::trace_method::meta::Param;
+
+    static META: FnMeta = FnMeta::new("f", "crate::unit", None, 1);
+    static A: Param = Param::new("a", "parameter.a");
+    static B: Param = Param::new("b", "parameter.b");
+
+    fn unsampled_remote_parent() -> Context {
+        Context::new().with_remote_span_context(SpanContext::new(
+            TraceId::from(7u128),
+            SpanId::from(9u64),
+            TraceFlags::default(),
+            true,
+            TraceState::default(),
+        ))
+    }
+
+    #[test]
+    fn sampled_out_call_carries_its_span_context_and_children_follow() {
+        let recorder = crate::testing::install_span_recorder();
+        let _parent = unsampled_remote_parent().attach();
+        let mut captured = false;
+        let Some(call) = start(&META, |_| captured = true) else {
+            panic!("a tracer is installed");
+        };
+        assert!(!captured, "nothing is captured for a sampled-out span");
+        assert!(!call.recording());
+        let sc = call.context().span().span_context().clone();
+        assert_eq!(sc.trace_id(), TraceId::from(7u128));
+        assert!(sc.is_valid() && !sc.is_sampled() && !sc.is_remote());
+        assert_ne!(sc.span_id(), SpanId::from(9u64));
+        let child_sc = call.run_sync(
+            || {
+                let Some(child) = start(&META, |_| {}) else {
+                    panic!("a tracer is installed");
+                };
+                assert!(!child.recording());
+                child.context().span().span_context().clone()
+            },
+            |_, _| {},
+        );
+        assert_eq!(child_sc.trace_id(), TraceId::from(7u128));
+        assert!(!child_sc.is_sampled());
+        assert!(recorder.spans().is_empty());
+    }
+
+    #[test]
+    fn attributes_beyond_the_sized_list_are_all_recorded() {
+        let recorder = crate::testing::install_span_recorder();
+        // META is sized for one attribute; record three.
+        let Some(call) = start(&META, |params| {
+            params.param(&A, |slot| slot.text("x"));
+            params.param(&B, |slot| slot.int(2));
+            params.field("extra", true);
+        }) else {
+            panic!("a tracer is installed");
+        };
+        assert!(call.recording());
+        call.run_sync(|| (), |_, _| {});
+        let spans = recorder.named("unit.f");
+        assert_eq!(spans.len(), 1);
+        let keys: Vec<&str> = spans[0]
+            .attributes
+            .iter()
+            .map(|kv| kv.key.as_str())
+            .collect();
+        assert_eq!(keys, ["parameter.a", "parameter.b", "extra"]);
+        assert_eq!(spans[0].status, opentelemetry::trace::Status::Ok);
     }
 }

@@ -77,17 +77,19 @@ impl<O> Drop for CancelGuard<O> {
         let task = tokio::task::try_id().map_or_else(|| "unknown".to_owned(), |id| id.to_string());
         let _attached = call.context().clone().attach();
         let span = call.context().span();
-        record_exception(
-            &span,
-            "CancelledError".into(),
-            format!("{} was cancelled", meta.function()),
-            vec![
-                KeyValue::new("task.name", task.clone()),
-                KeyValue::new("function.name", meta.function()),
-                KeyValue::new("function.module", meta.module()),
-                KeyValue::new("cancellation.timestamp", rfc3339(SystemTime::now())),
-            ],
-        );
+        if call.recording() {
+            record_exception(
+                &span,
+                "CancelledError".into(),
+                format!("{} was cancelled", meta.function()),
+                vec![
+                    KeyValue::new("task.name", task.clone()),
+                    KeyValue::new("function.name", meta.function()),
+                    KeyValue::new("function.module", meta.module()),
+                    KeyValue::new("cancellation.timestamp", rfc3339(SystemTime::now())),
+                ],
+            );
+        }
         tracing::error!(
             function.name = meta.function(),
             function.module = meta.module(),
@@ -95,6 +97,8 @@ impl<O> Drop for CancelGuard<O> {
             "traced call {} cancelled before completion",
             meta.function()
         );
-        span.end();
+        if call.recording() {
+            span.end();
+        }
     }
 }

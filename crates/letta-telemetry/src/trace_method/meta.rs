@@ -26,17 +26,23 @@ pub struct FnMeta {
     function: &'static str,
     module: &'static str,
     kind: NameKind,
+    /// How many attributes a recording span gets (parameters and `fields`),
+    /// to size its attribute list once.
+    attributes: usize,
     /// The span name, computed on first use; for `SelfType`, paired with the
     /// `type_name::<Self>()` it was computed for.
     cached: OnceLock<(&'static str, Box<str>)>,
 }
 
 impl FnMeta {
-    /// A function named `module.function` (or `name` when given).
+    /// A function named `module.function` (or `name` when given), whose
+    /// recording spans get `attributes` attributes (recorded parameters and
+    /// `fields`).
     pub const fn new(
         function: &'static str,
         module: &'static str,
         name: Option<&'static str>,
+        attributes: usize,
     ) -> Self {
         Self {
             function,
@@ -45,16 +51,18 @@ impl FnMeta {
                 Some(n) => NameKind::Fixed(n),
                 None => NameKind::Module,
             },
+            attributes,
             cached: OnceLock::new(),
         }
     }
 
     /// A method named `Type.method` after the run-time `Self` type (or
-    /// `name` when given).
+    /// `name` when given); `attributes` as for [`FnMeta::new`].
     pub const fn method(
         function: &'static str,
         module: &'static str,
         name: Option<&'static str>,
+        attributes: usize,
     ) -> Self {
         Self {
             function,
@@ -63,8 +71,14 @@ impl FnMeta {
                 Some(n) => NameKind::Fixed(n),
                 None => NameKind::SelfType,
             },
+            attributes,
             cached: OnceLock::new(),
         }
+    }
+
+    /// The capacity to give a recording span's attribute list.
+    pub(crate) fn attribute_capacity(&self) -> usize {
+        self.attributes
     }
 
     /// The function's name.

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::fmt::{Debug, Display, Write as _};
 
 use opentelemetry::KeyValue;
-use opentelemetry::trace::{Status, TraceContextExt as _};
+use opentelemetry::trace::Status;
 
 use super::MAX_PARAM_SIZE;
 use super::type_name::short_type_name;
@@ -24,11 +24,10 @@ impl Outcome {
     }
 
     /// Sets the span's status and records the exception, if any.
-    pub(crate) fn apply(self, cx: &opentelemetry::Context) {
-        let span = cx.span();
+    pub(crate) fn apply(self, span: &opentelemetry::trace::SpanRef<'_>) {
         match self.error {
             None => span.set_status(Status::Ok),
-            Some((ty, message)) => record_exception(&span, ty, message, Vec::new()),
+            Some((ty, message)) => record_exception(span, ty, message, Vec::new()),
         }
     }
 }

@@ -3,7 +3,9 @@
 
 use std::fmt::{Debug, Write as _};
 
+use opentelemetry::trace::Span as _;
 use opentelemetry::{KeyValue, Value};
+use opentelemetry_sdk::trace::Span;
 
 use super::meta::Param;
 use super::type_name::short_type_name;
@@ -14,19 +16,37 @@ use crate::redact::REDACTED;
 /// Size counted for a number or bool against the total limit.
 const SCALAR_SIZE: usize = 8;
 
-/// Collects the `parameter.*` attributes of one span.
-#[derive(Debug, Default)]
-pub struct Params {
-    attributes: Vec<KeyValue>,
+/// Bytes reserved for `... (truncated, original size: N chars)`.
+const SUFFIX_ROOM: usize = 64;
+
+/// Records the `parameter.*` attributes of one recording span, straight
+/// into the span (whose attribute list was sized for them at its start), so
+/// no intermediate list is built.
+#[derive(Debug)]
+pub struct Params<'a> {
+    span: &'a mut Span,
     total: usize,
     truncated: bool,
 }
 
-impl Params {
-    pub(crate) fn with_capacity(n: usize) -> Self {
-        Self {
-            attributes: Vec::with_capacity(n + 2),
-            ..Self::default()
+impl<'a> Params<'a> {
+    /// Runs `capture` on `span`'s parameters, then marks the span when the
+    /// total limit was reached.
+    pub(crate) fn capture(span: &'a mut Span, capture: impl FnOnce(&mut Params<'a>)) {
+        let mut params = Self {
+            span,
+            total: 0,
+            truncated: false,
+        };
+        capture(&mut params);
+        if params.truncated {
+            params
+                .span
+                .set_attribute(KeyValue::new("parameters.truncated", true));
+            params.span.set_attribute(KeyValue::new(
+                "parameters.truncated_reason",
+                format!("Total size exceeded {MAX_TOTAL_SIZE} bytes"),
+            ));
         }
     }
 
@@ -62,7 +82,7 @@ impl Params {
 
     /// Records an extra `fields(...)` attribute (not counted or limited).
     pub fn field(&mut self, key: &'static str, value: impl Into<Value>) {
-        self.attributes.push(KeyValue::new(
+        self.span.set_attribute(KeyValue::new(
             opentelemetry::Key::from_static_str(key),
             value,
         ));
@@ -70,19 +90,7 @@ impl Params {
 
     fn push(&mut self, param: &'static Param, value: Value, size: usize) {
         self.total += size;
-        self.attributes.push(KeyValue::new(param.key(), value));
-    }
-
-    pub(crate) fn into_attributes(mut self) -> Vec<KeyValue> {
-        if self.truncated {
-            self.attributes
-                .push(KeyValue::new("parameters.truncated", true));
-            self.attributes.push(KeyValue::new(
-                "parameters.truncated_reason",
-                format!("Total size exceeded {MAX_TOTAL_SIZE} bytes"),
-            ));
-        }
-        self.attributes
+        self.span.set_attribute(KeyValue::new(param.key(), value));
     }
 }
 
@@ -100,7 +108,11 @@ impl Slot {
             self.value = Some((Value::from(s.to_owned()), s.len()));
         } else if self.limit == MAX_PARAM_SIZE {
             let cut = &s[..floor_char_boundary(s, MAX_PARAM_SIZE)];
-            self.set_truncated(cut.to_owned(), s.len());
+            // Room for the suffix up front: appending it must not copy the
+            // cut value again.
+            let mut text = String::with_capacity(cut.len() + SUFFIX_ROOM);
+            text.push_str(cut);
+            self.set_truncated(text, s.len());
         }
         // else: it does not fit in what is left of the total; dropped.
     }
