@@ -316,3 +316,52 @@ fn serve_refuses_an_invalid_route_regex_naming_the_variable() {
     );
     assert!(stderr.contains("not a valid regex"), "{stderr}");
 }
+
+#[test]
+fn json_log_lines_carry_the_step_context_and_the_exception() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rt = runtime();
+    let mut serve = start(&rt, dir.path(), &[("LETTA_LOGGING_JSON_LOGGING", "true")]);
+    let client = reqwest::Client::new();
+    let base = serve.base.clone();
+
+    let (status, _, agent) = call(
+        &rt,
+        client
+            .post(format!("{base}/v1/agents"))
+            .json(&json!({"name": "logs"})),
+    );
+    assert_eq!(status, 201, "{agent}");
+    let agent_id = agent["id"].as_str().expect("agent id").to_owned();
+    let (status, trace_id, _) = call(
+        &rt,
+        client
+            .post(format!("{base}/v1/agents/{agent_id}/messages"))
+            .json(&json!({"messages": [{"role": "user", "content": "use the broken tool"}]})),
+    );
+    assert_eq!(status, 200);
+    let trace_id = trace_id.expect("x-trace-id header");
+    assert!(terminate(&mut serve, Duration::from_secs(20)).success());
+
+    let log =
+        std::fs::read_to_string(dir.path().join("logs").join("Letta.log")).expect("Letta.log");
+    let line: Value = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|l| l["message"] == "tool failed")
+        .unwrap_or_else(|| panic!("no `tool failed` JSON line in:\n{log}"));
+    assert_eq!(line["agent_id"], agent_id.as_str(), "{line}");
+    assert!(
+        line["step_id"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("step-")),
+        "{line}"
+    );
+    assert_eq!(line["trace_id"], trace_id.as_str(), "{line}");
+    assert!(
+        line["exception"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("always fails")),
+        "{line}"
+    );
+}

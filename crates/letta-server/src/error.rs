@@ -61,7 +61,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         if status.is_server_error() {
-            tracing::error!(error = %self, "request failed");
+            tracing::error!(error = &self as &dyn std::error::Error, "request failed");
         }
         let body = serde_json::json!({
             "detail": self.to_string(),

@@ -24,6 +24,22 @@ impl AgentService {
         events: Option<&mpsc::Sender<StreamEvent>>,
     ) -> Result<StepResponse, ApiError> {
         let step_id = format!("step-{}", uuid::Uuid::new_v4());
+        // Every log line of the step carries the agent and the step.
+        let fields = [("agent_id", agent.id.clone()), ("step_id", step_id.clone())];
+        letta_telemetry::logs::with_log_context(
+            fields,
+            self.traced_step(agent, text, events, step_id),
+        )
+        .await
+    }
+
+    async fn traced_step(
+        &self,
+        agent: &AgentRow,
+        text: &str,
+        events: Option<&mpsc::Sender<StreamEvent>>,
+        step_id: String,
+    ) -> Result<StepResponse, ApiError> {
         letta_telemetry::context::add_ctx_attribute("agent.id", agent.id.clone());
         registry().add_user_messages(1);
         let step = AgentStep::start(step_id.clone());
@@ -237,7 +253,7 @@ impl AgentService {
                 (true, text)
             }
             Err(error) => {
-                tracing::warn!(tool = %call.name, error = %error, "tool failed");
+                tracing::warn!(tool = %call.name, error = &error as &dyn std::error::Error, "tool failed");
                 execution.fail(error.kind(), error.to_string());
                 (false, format!("error: {error}"))
             }

@@ -118,7 +118,7 @@ pub(crate) async fn send_async(
             )
             .await
         {
-            tracing::error!(run_id = %run_id, error = %e, "could not save the run's outcome");
+            tracing::error!(run_id = %run_id, error = &e as &dyn std::error::Error, "could not save the run's outcome");
         }
         registry().add_in_flight_background(-1);
     });

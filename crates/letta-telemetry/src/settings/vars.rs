@@ -237,7 +237,7 @@ pub(crate) const UNSUPPORTED: &[(&str, &str)] = &[
     ),
     (
         "OTEL_LOG_LEVEL",
-        "ignored; use RUST_LOG, LETTA_DEBUG or LETTA_TELEMETRY_VERBOSE_TELEMETRY_LOGGING",
+        "ignored; use LETTA_DEBUG or LETTA_TELEMETRY_VERBOSE_TELEMETRY_LOGGING",
     ),
     (
         "OTEL_BSP_EXPORT_TIMEOUT",
