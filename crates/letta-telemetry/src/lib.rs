@@ -21,9 +21,9 @@
 
 mod global;
 mod helpers;
+mod init;
 mod io_runtime;
 mod otlp_transport;
-mod init;
 mod resource;
 
 pub mod context;
