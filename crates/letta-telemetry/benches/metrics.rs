@@ -43,7 +43,8 @@ fn bench(c: &mut Criterion) {
     context::set_metric_attribute_keys(CONTEXT.iter().map(|(k, _)| *k));
     let _scope = context::current_with_ctx_attributes().attach();
     for (k, v) in CONTEXT {
-        // owned values, as the HTTP layer stores header values
+        // owned values, as application code adds them (the store keeps
+        // metric attributes shared, see `RequestAttributes::insert`)
         context::add_ctx_attribute(k, v.to_owned());
     }
 

@@ -5,15 +5,70 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use opentelemetry::context::{FutureExt as _, WithContext};
-use opentelemetry::{Context, Key, KeyValue, Value};
+use opentelemetry::{Context, Key, KeyValue, StringValue, Value};
 
-use super::metric_keys::{is_metric_key, with_metric_key_check};
+use super::metric_keys::{metric_key, with_metric_key_check};
 
 #[derive(Debug, Clone)]
 struct Entry {
     attribute: KeyValue,
     /// On the metric allow-list when it was added.
     metric: bool,
+}
+
+/// Slack kept in [`Store::metric`] for a recording's own attributes.
+const OWN_SLACK: usize = 6;
+
+#[derive(Debug, Default)]
+struct Store {
+    entries: Vec<Entry>,
+    /// The attributes of the metric entries, in order, built at the first
+    /// recording (most requests record no metric): the buffer metric points
+    /// are recorded from (a recording appends its own attributes and
+    /// removes them afterwards), so the context attributes are not copied.
+    metric: Vec<KeyValue>,
+    /// Whether `metric` matches `entries`.
+    metric_built: bool,
+}
+
+impl Store {
+    fn with_entries(entries: Vec<Entry>) -> Self {
+        Store {
+            entries,
+            metric: Vec::new(),
+            metric_built: false,
+        }
+    }
+
+    /// The metric buffer, built if needed.
+    fn metric(&mut self) -> &mut Vec<KeyValue> {
+        if !self.metric_built {
+            self.metric.clear();
+            let count = self.entries.iter().filter(|e| e.metric).count();
+            self.metric.reserve(count + OWN_SLACK);
+            self.metric.extend(
+                self.entries
+                    .iter()
+                    .filter(|e| e.metric)
+                    .map(|e| e.attribute.clone()),
+            );
+            self.metric_built = true;
+        }
+        &mut self.metric
+    }
+}
+
+/// Removes a recording's own attributes from [`Store::metric`], also when
+/// the recording unwinds.
+struct Truncate<'a> {
+    buffer: &'a mut Vec<KeyValue>,
+    len: usize,
+}
+
+impl Drop for Truncate<'_> {
+    fn drop(&mut self) {
+        self.buffer.truncate(self.len);
+    }
 }
 
 /// The request context attributes of one request (the reference's
@@ -27,7 +82,7 @@ struct Entry {
 /// instead of this type.
 #[derive(Debug, Clone, Default)]
 pub struct RequestAttributes {
-    entries: Arc<Mutex<Vec<Entry>>>,
+    store: Arc<Mutex<Store>>,
 }
 
 impl RequestAttributes {
@@ -41,34 +96,76 @@ impl RequestAttributes {
         Context::map_current(|cx| cx.get::<Self>().cloned())
     }
 
-    fn lock(&self) -> MutexGuard<'_, Vec<Entry>> {
-        // A panic while holding this lock cannot leave the Vec inconsistent.
-        match self.entries.lock() {
+    fn lock(&self) -> MutexGuard<'_, Store> {
+        // A panic while holding this lock cannot leave the store
+        // inconsistent: recordings restore the metric buffer on unwind.
+        match self.store.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         }
     }
 
+    /// Calls `f` with the allow-listed (metric) attributes followed by
+    /// `own`, in this store's own buffer, so that the context attributes
+    /// are not copied: `f` may append attributes; all that it and `own`
+    /// added is removed afterwards. The store stays locked while `f` runs,
+    /// so `f` must only record on instruments. When the store is busy
+    /// (another thread is recording or writing) this does not wait: it
+    /// hands `own` and `f` back.
+    pub(crate) fn try_record<I, F, R>(&self, own: I, f: F) -> Result<R, (I, F)>
+    where
+        I: IntoIterator<Item = KeyValue>,
+        F: FnOnce(&mut Vec<KeyValue>) -> R,
+    {
+        let mut store = match self.store.try_lock() {
+            Ok(guard) => guard,
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return Err((own, f)),
+        };
+        let buffer = store.metric();
+        let len = buffer.len();
+        let guard = Truncate { buffer, len };
+        guard.buffer.extend(own);
+        Ok(f(guard.buffer))
+    }
+
     /// Sets `key` to `value`, replacing an earlier value of the same key.
+    ///
+    /// An attribute that goes onto metrics is stored in a form whose clones
+    /// share one allocation (an `Arc<str>` string), so that copying it into
+    /// the metric buffer does not allocate.
     pub fn insert(&self, key: impl Into<Key>, value: impl Into<Value>) {
-        let attribute = KeyValue::new(key, value);
-        let metric = is_metric_key(&attribute.key);
-        let mut entries = self.lock();
-        match entries
+        let key = key.into();
+        let (attribute, metric) = match metric_key(&key) {
+            Some(key) => (KeyValue::new(key, shared_value(value.into())), true),
+            None => (KeyValue::new(key, value), false),
+        };
+        let mut store = self.lock();
+        let was_metric = match store
+            .entries
             .iter_mut()
             .find(|e| e.attribute.key == attribute.key)
         {
             Some(entry) => {
+                let was = entry.metric;
                 entry.attribute = attribute;
                 entry.metric = metric;
+                was
             }
-            None => entries.push(Entry { attribute, metric }),
+            None => {
+                store.entries.push(Entry { attribute, metric });
+                false
+            }
+        };
+        if metric || was_metric {
+            store.metric_built = false;
         }
     }
 
     /// The value of `key`, if set.
     pub fn get(&self, key: &str) -> Option<Value> {
         self.lock()
+            .entries
             .iter()
             .find(|e| e.attribute.key.as_str() == key)
             .map(|e| e.attribute.value.clone())
@@ -76,27 +173,45 @@ impl RequestAttributes {
 
     /// All attributes, in the order they were first set.
     pub fn to_vec(&self) -> Vec<KeyValue> {
-        self.lock().iter().map(|e| e.attribute.clone()).collect()
+        self.lock()
+            .entries
+            .iter()
+            .map(|e| e.attribute.clone())
+            .collect()
     }
 
     /// Number of attributes set.
     pub fn len(&self) -> usize {
-        self.lock().len()
+        self.lock().entries.len()
     }
 
     /// Whether no attribute is set.
     pub fn is_empty(&self) -> bool {
-        self.lock().is_empty()
+        self.lock().entries.is_empty()
     }
 
     /// Appends the allow-listed attributes (for metrics) to `out`.
     pub fn append_metric_attributes(&self, out: &mut Vec<KeyValue>) {
-        out.extend(
-            self.lock()
-                .iter()
-                .filter(|e| e.metric)
-                .map(|e| e.attribute.clone()),
-        );
+        let store = self.lock();
+        if store.metric_built {
+            out.extend_from_slice(&store.metric);
+        } else {
+            out.extend(
+                store
+                    .entries
+                    .iter()
+                    .filter(|e| e.metric)
+                    .map(|e| e.attribute.clone()),
+            );
+        }
+    }
+}
+
+/// `value` with a string held in an `Arc<str>`, so that clones share it.
+fn shared_value(value: Value) -> Value {
+    match value {
+        Value::String(s) => Value::String(StringValue::from(Arc::<str>::from(s.as_str()))),
+        other => other,
     }
 }
 
@@ -112,18 +227,26 @@ pub fn current_with_ctx_attributes() -> Context {
 /// it has one, else empty) holding `attributes`, each replacing an inherited
 /// value of the same key: one store allocation and one look at the metric
 /// allow-list for the lot. The HTTP layer opens every request's scope with
-/// this.
+/// this. String values are kept as given: pass them shared (built from an
+/// `Arc<str>`), as the HTTP layer does, so that copying them onto metric
+/// points does not allocate.
 pub(crate) fn with_ctx_attributes_set(
     cx: &Context,
     attributes: impl IntoIterator<Item = KeyValue>,
 ) -> Context {
     let mut entries = match cx.get::<RequestAttributes>() {
-        Some(enclosing) => enclosing.lock().clone(),
+        Some(enclosing) => enclosing.lock().entries.clone(),
         None => Vec::with_capacity(8),
     };
-    with_metric_key_check(|is_metric| {
-        for attribute in attributes {
-            let metric = is_metric(&attribute.key);
+    with_metric_key_check(|metric_key| {
+        for mut attribute in attributes {
+            let metric = match metric_key(&attribute.key) {
+                Some(key) => {
+                    attribute.key = key;
+                    true
+                }
+                None => false,
+            };
             match entries
                 .iter_mut()
                 .find(|e| e.attribute.key == attribute.key)
@@ -137,7 +260,7 @@ pub(crate) fn with_ctx_attributes_set(
         }
     });
     cx.with_value(RequestAttributes {
-        entries: Arc::new(Mutex::new(entries)),
+        store: Arc::new(Mutex::new(Store::with_entries(entries))),
     })
 }
 

@@ -4,6 +4,8 @@ use std::sync::{Arc, RwLock};
 
 use opentelemetry::Key;
 
+use super::CONTEXT_HEADERS;
+
 /// Context attribute keys copied to metric attributes by default: low
 /// cardinality tenant keys. Agent and user ids stay on spans.
 pub const DEFAULT_METRIC_ATTRIBUTE_KEYS: [&str; 4] = [
@@ -21,7 +23,7 @@ static KEYS: RwLock<Option<Arc<[Key]>>> = RwLock::new(None);
 /// context attributes on metrics off. Takes effect for attributes added after
 /// the call.
 pub fn set_metric_attribute_keys<K: Into<Key>>(keys: impl IntoIterator<Item = K>) {
-    let keys: Arc<[Key]> = keys.into_iter().map(Into::into).collect();
+    let keys: Arc<[Key]> = keys.into_iter().map(|k| shared_key(&k.into())).collect();
     match KEYS.write() {
         Ok(mut guard) => *guard = Some(keys),
         Err(poisoned) => *poisoned.into_inner() = Some(keys),
@@ -43,20 +45,41 @@ pub fn metric_attribute_keys() -> Vec<Key> {
     }
 }
 
-/// Whether `key` is on the allow-list.
-pub(super) fn is_metric_key(key: &Key) -> bool {
-    with_metric_key_check(|is_metric| is_metric(key))
+/// `key` in a form whose clones do not allocate: the `'static` string of
+/// a well-known context key, else a shared (`Arc`) copy.
+fn shared_key(key: &Key) -> Key {
+    let name = key.as_str();
+    let known = DEFAULT_METRIC_ATTRIBUTE_KEYS
+        .iter()
+        .chain(CONTEXT_HEADERS.iter().map(|(_, k)| k))
+        .find(|k| **k == name);
+    match known {
+        Some(k) => Key::from_static_str(k),
+        None => Key::from(Arc::<str>::from(name)),
+    }
 }
 
-/// Calls `f` with a test of the allow-list, taking its lock once for any
+/// The allow-list's copy of `key` (cheap to clone, see [`shared_key`]) if
+/// `key` is on it.
+pub(super) fn metric_key(key: &Key) -> Option<Key> {
+    with_metric_key_check(|metric_key| metric_key(key))
+}
+
+/// Calls `f` with a look-up in the allow-list (returning the list's
+/// cheap-to-clone copy of an allowed key), taking its lock once for any
 /// number of keys.
-pub(super) fn with_metric_key_check<R>(f: impl FnOnce(&dyn Fn(&Key) -> bool) -> R) -> R {
+pub(super) fn with_metric_key_check<R>(f: impl FnOnce(&dyn Fn(&Key) -> Option<Key>) -> R) -> R {
     let guard = match KEYS.read() {
         Ok(guard) => guard,
         Err(poisoned) => poisoned.into_inner(),
     };
     match guard.as_deref() {
-        Some(keys) => f(&|key| keys.iter().any(|k| k == key)),
-        None => f(&|key| DEFAULT_METRIC_ATTRIBUTE_KEYS.contains(&key.as_str())),
+        Some(keys) => f(&|key| keys.iter().find(|k| *k == key).cloned()),
+        None => f(&|key| {
+            DEFAULT_METRIC_ATTRIBUTE_KEYS
+                .iter()
+                .find(|k| **k == key.as_str())
+                .map(|k| Key::from_static_str(k))
+        }),
     }
 }

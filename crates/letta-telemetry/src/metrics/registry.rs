@@ -435,8 +435,8 @@ impl MetricRegistry {
             return;
         }
         let own = [
-            KeyValue::new(attr::ENDPOINT_PATH, endpoint_path.to_owned()),
-            KeyValue::new(attr::METHOD, method.to_owned()),
+            KeyValue::new(attr::ENDPOINT_PATH, attr::shared(endpoint_path)),
+            KeyValue::new(attr::METHOD, attr::method(method)),
             KeyValue::new(attr::STATUS_CODE, i64::from(status_code)),
         ];
         with_context(own, |a| {
@@ -476,7 +476,10 @@ impl MetricRegistry {
     /// `request_timeout_total` += 1, with `endpoint_path` and the context attributes.
     pub fn add_request_timeout(&self, endpoint_path: &str) {
         if self.enabled {
-            let own = [KeyValue::new(attr::ENDPOINT_PATH, endpoint_path.to_owned())];
+            let own = [KeyValue::new(
+                attr::ENDPOINT_PATH,
+                attr::shared(endpoint_path),
+            )];
             with_context(own, |a| self.request_timeout_total.add(1, a));
         }
     }
@@ -495,7 +498,7 @@ impl MetricRegistry {
             return;
         }
         with_context(
-            [KeyValue::new(attr::TOOL_NAME, tool_name.to_owned())],
+            [KeyValue::new(attr::TOOL_NAME, attr::shared(tool_name))],
             |a| {
                 self.hist_tool_execution_time_ms.record(duration_ms, a);
                 a.push(KeyValue::new(attr::SUCCESS, success));
@@ -511,7 +514,7 @@ impl MetricRegistry {
     /// comes from the context).
     pub fn record_ttft(&self, model: &str, ttft_ms: f64) {
         if self.enabled {
-            with_context([KeyValue::new(attr::MODEL, model.to_owned())], |a| {
+            with_context([KeyValue::new(attr::MODEL, attr::shared(model))], |a| {
                 self.hist_ttft_ms.record(ttft_ms, a)
             });
         }
@@ -520,7 +523,7 @@ impl MetricRegistry {
     /// `hist_llm_execution_time_ms` with `model` and the context attributes.
     pub fn record_llm_execution_time(&self, model: &str, duration_ms: f64) {
         if self.enabled {
-            with_context([KeyValue::new(attr::MODEL, model.to_owned())], |a| {
+            with_context([KeyValue::new(attr::MODEL, attr::shared(model))], |a| {
                 self.hist_llm_execution_time_ms.record(duration_ms, a)
             });
         }
@@ -548,7 +551,7 @@ impl MetricRegistry {
         if !self.enabled {
             return;
         }
-        with_context([KeyValue::new(attr::MODEL, model.to_owned())], |a| {
+        with_context([KeyValue::new(attr::MODEL, attr::shared(model))], |a| {
             self.hist_message_input_tokens.record(input_tokens, a);
             self.hist_message_output_tokens.record(output_tokens, a);
             if let Some(cost) = cost_usd {
@@ -567,7 +570,7 @@ impl MetricRegistry {
     /// An SSE stream opened: `sse_active_sessions` += 1 (`route_class`).
     pub fn sse_session_opened(&self, route_class: &str) {
         if self.enabled {
-            let a = [KeyValue::new(attr::ROUTE_CLASS, route_class.to_owned())];
+            let a = [KeyValue::new(attr::ROUTE_CLASS, attr::shared(route_class))];
             self.sse_active_sessions.add(1, &a);
         }
     }
@@ -584,7 +587,7 @@ impl MetricRegistry {
         if !self.enabled {
             return;
         }
-        let mut a = vec![KeyValue::new(attr::ROUTE_CLASS, route_class.to_owned())];
+        let mut a = vec![KeyValue::new(attr::ROUTE_CLASS, attr::shared(route_class))];
         self.sse_active_sessions.add(-1, &a);
         self.sse_duration_ms.record(duration_ms, &a);
         if let Some(reason) = unclean_reason {
@@ -620,7 +623,7 @@ impl MetricRegistry {
     /// `redis_timeout_total` += 1 (`operation`).
     pub fn add_redis_timeout(&self, operation: &str) {
         if self.enabled {
-            let own = [KeyValue::new(attr::OPERATION, operation.to_owned())];
+            let own = [KeyValue::new(attr::OPERATION, attr::shared(operation))];
             with_context(own, |a| self.redis_timeout_total.add(1, a));
         }
     }
@@ -628,7 +631,7 @@ impl MetricRegistry {
     /// `provider_timeout_total` += 1 (`provider`).
     pub fn add_provider_timeout(&self, provider: &str) {
         if self.enabled {
-            let own = [KeyValue::new(attr::PROVIDER, provider.to_owned())];
+            let own = [KeyValue::new(attr::PROVIDER, attr::shared(provider))];
             with_context(own, |a| self.provider_timeout_total.add(1, a));
         }
     }
