@@ -90,6 +90,10 @@ fn demo_runs_and_its_summary_agrees_with_the_files() {
     let traces = logs.join("traces.json");
     assert!(traces.exists());
     assert!(logs.join("metrics.json").exists());
+    // The server's log lines go to Letta.log, not between the summary lines.
+    assert!(!stderr.contains("request failed"), "{stderr}");
+    let log = std::fs::read_to_string(logs.join("Letta.log")).expect("Letta.log");
+    assert!(log.contains("request failed"), "{log}");
 
     let from_files = server_spans_per_route(&traces);
     let from_summary = summary_per_route(&stdout);

@@ -132,14 +132,16 @@ pub(crate) fn install(
     let mut counters = Vec::new();
     let mut warnings = Vec::new();
 
-    let (console, guard) = non_blocking(
-        std::io::stderr(),
-        config.buffered_lines,
-        "letta-log-console",
-    );
-    counters.push(console.error_counter());
-    layers.push(config.layer(config.console_format, console));
-    guards.push(guard);
+    if settings.console_logs {
+        let (console, guard) = non_blocking(
+            std::io::stderr(),
+            config.buffered_lines,
+            "letta-log-console",
+        );
+        counters.push(console.error_counter());
+        layers.push(config.layer(config.console_format, console));
+        guards.push(guard);
+    }
 
     if let Some(file) = &config.file {
         match RotatingFileWriter::open(&file.path, file.max_bytes, file.backups) {

@@ -584,6 +584,7 @@ impl SettingsBuilder {
             letta_dir,
             json_logging: json_logging.unwrap_or(d.json_logging),
             debug: debug.unwrap_or(d.debug),
+            console_logs: d.console_logs,
             metric_export_interval: metric_export_interval.unwrap_or(d.metric_export_interval),
             limits,
             warnings,

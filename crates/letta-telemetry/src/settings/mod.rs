@@ -151,6 +151,9 @@ pub struct Settings {
     pub json_logging: bool,
     /// `LETTA_DEBUG`.
     pub debug: bool,
+    /// Whether log lines also go to the console (stderr); set in code only
+    /// (default true). `Letta.log` is written either way.
+    pub console_logs: bool,
     /// `OTEL_METRIC_EXPORT_INTERVAL` (default 60 s).
     pub metric_export_interval: Duration,
     /// Export limits.
@@ -247,6 +250,7 @@ impl Default for Settings {
             letta_dir: PathBuf::from(".letta"),
             json_logging: false,
             debug: false,
+            console_logs: true,
             metric_export_interval: Duration::from_secs(60),
             limits: ExportLimits::default(),
             warnings: Vec::new(),

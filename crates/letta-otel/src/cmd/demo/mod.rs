@@ -47,7 +47,13 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     if let Some(endpoint) = &args.otlp_endpoint {
         builder = builder.with_otlp_endpoint(endpoint.clone());
     }
-    let settings = builder.build().map_err(|e| settings_error(&e))?;
+    let mut settings = builder.build().map_err(|e| settings_error(&e))?;
+    // The demo's output is its summary: the server's log lines go to
+    // Letta.log only, and setting warnings are printed here.
+    settings.console_logs = false;
+    for warning in settings.warnings() {
+        eprintln!("warning: {warning}");
+    }
     let to_files = settings.traces_endpoint().is_none();
     if !settings.tracing_enabled() {
         anyhow::bail!(
@@ -60,7 +66,6 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         .map(|d| d.as_nanos() as u64)
         .unwrap_or(0);
     let guard = letta_telemetry::init(settings.clone()).context("starting telemetry")?;
-    settings.log_warnings();
 
     let mut config = server_config(&settings, SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))?;
     if let LlmEndpoint::Offline { .. } = config.llm {
