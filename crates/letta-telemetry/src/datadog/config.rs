@@ -58,16 +58,22 @@ pub struct DatadogConfig {
     pub timeout: Duration,
 }
 
+/// `DD_ENV` as the reference sets it: the environment as given, or
+/// `development` when there is none.
+pub(crate) fn dd_env(settings: &Settings) -> String {
+    settings
+        .environment
+        .clone()
+        .filter(|e| !e.is_empty())
+        .unwrap_or_else(|| "development".into())
+}
+
 impl DatadogConfig {
     /// The values the reference would put in `DD_*`.
     pub fn from_settings(settings: &Settings) -> Self {
         DatadogConfig {
             service: settings.datadog_service_name.clone(),
-            env: settings
-                .environment
-                .clone()
-                .filter(|e| !e.is_empty())
-                .unwrap_or_else(|| "development".into()),
+            env: dd_env(settings),
             version: settings.service_version.clone(),
             agent_host: settings.datadog_agent_host.clone(),
             agent_port: settings.datadog_agent_port,

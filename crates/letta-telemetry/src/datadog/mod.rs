@@ -36,6 +36,7 @@ mod upload;
 use std::sync::Mutex;
 use std::time::Instant;
 
+pub(crate) use config::dd_env;
 pub use config::{DEFAULT_PROFILING_UPLOAD_PERIOD, DatadogConfig};
 pub use git::{BUILD_GIT_COMMIT_SHA, BUILD_GIT_REPOSITORY_URL, GitMetadata};
 pub use profiler::{CpuProfiler, ProfilerError, SAMPLING_FREQUENCY_HZ};

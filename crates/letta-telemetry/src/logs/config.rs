@@ -92,11 +92,7 @@ impl DatadogLogTags {
     pub fn from_settings(settings: &Settings) -> Self {
         DatadogLogTags {
             service: settings.datadog_service_name.clone(),
-            env: settings
-                .environment
-                .clone()
-                .filter(|e| !e.is_empty())
-                .unwrap_or_else(|| "development".into()),
+            env: crate::datadog::dd_env(settings),
             version: settings.service_version.clone(),
         }
     }
