@@ -52,8 +52,10 @@ pub struct BatchConfig {
     pub schedule_delay: Duration,
     /// Longest time one export call may take.
     pub export_timeout: Duration,
-    /// Whether a request answered "too large" is split and sent again (this
-    /// keeps a copy of every batch while it is exported).
+    /// Whether a request answered "too large" is split and sent again. This
+    /// keeps a copy of a batch while it is exported, but only of a batch
+    /// larger than any request the collector has accepted so far (smaller
+    /// ones cannot be too large), so in a steady state nothing is copied.
     pub split_on_too_large: bool,
     /// Emit a `debug` event (target `letta_telemetry::export`) per export.
     pub verbose: bool,
@@ -219,6 +221,7 @@ impl BoundedBatchSpanProcessor {
                     warned_drops: 0,
                     warned_failed: 0,
                     last_failure: None,
+                    accepted_bytes: 0,
                     last_warning: None,
                 }
                 .run(control_rx);
@@ -385,6 +388,9 @@ struct Worker<E> {
     warned_drops: u64,
     warned_failed: u64,
     last_failure: Option<FailureReason>,
+    /// Size (upper bound) of the largest request the collector accepted
+    /// since it last answered "too large".
+    accepted_bytes: usize,
     last_warning: Option<Instant>,
 }
 
@@ -491,7 +497,8 @@ impl<E: SpanExporter> Worker<E> {
                     continue;
                 }
             }
-            let copy = self.config.split_on_too_large.then(|| batch.clone());
+            let copy = (self.config.split_on_too_large && bytes > self.accepted_bytes)
+                .then(|| batch.clone());
             stats.record_request(bytes as u64);
             let started = Instant::now();
             let result = self.rt.block_on(async {
@@ -503,8 +510,13 @@ impl<E: SpanExporter> Worker<E> {
                 Ok(Err(e)) => Err(classify(&e)),
                 Err(_) => Err(FailureReason::Timeout),
             };
+            if outcome == Err(FailureReason::TooLarge) {
+                // the collector's limit may have come down: copy again
+                self.accepted_bytes = 0;
+            }
             match (outcome, copy) {
                 (Ok(()), _) => {
+                    self.accepted_bytes = self.accepted_bytes.max(bytes);
                     ExportStats::add(&stats.spans_exported, n);
                     self.log_export(n, bytes, took, "ok");
                 }
