@@ -10,6 +10,11 @@
 //! pipeline (`BoundedBatchSpanProcessor`) to a void exporter, so the
 //! differences are the layers' own work. Metrics go to the in-memory metric
 //! recorder (aggregation only; it exports once an hour).
+//!
+//! Every router is resolved with `Router::with_state(())` before it is
+//! driven, as `axum::serve` does (`Router::into_make_service`): otherwise
+//! axum turns each handler into a route, and applies the layers to it, on
+//! every request, which no served app does.
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
@@ -30,6 +35,8 @@ use opentelemetry::context::FutureExt as _;
 use opentelemetry::global::BoxedTracer;
 use opentelemetry::metrics::{Counter, Histogram};
 use opentelemetry::trace::{Span as _, SpanKind, TraceContextExt as _, Tracer as _};
+use opentelemetry_instrumentation_tower::http::extractors::AxumMatchedPathExtractor;
+use opentelemetry_instrumentation_tower::http::server::LayerBuilder;
 use tower::{Service, ServiceExt as _};
 
 const SAMPLED: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -45,7 +52,7 @@ fn instrumented() -> Router {
         .with_metric_routes(["^GET /v1/agents/[^/]+$"])
         .build()
         .unwrap();
-    router().layer(TelemetryLayer::new(config))
+    router().layer(TelemetryLayer::new(config)).with_state(())
 }
 
 fn request(traceparent: Option<&str>) -> Request<Body> {
@@ -164,7 +171,7 @@ fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    let bare = router();
+    let bare = router().with_state(());
     let layered = instrumented();
     let mut group = c.benchmark_group("http_layer");
     macro_rules! case {
@@ -184,19 +191,35 @@ fn bench(c: &mut Criterion) {
     let metrics = letta_telemetry::testing::install_metric_recorder();
     case!("layer_sampled", layered, Some(SAMPLED));
     case!("layer_sampled_out", layered, Some(NOT_SAMPLED));
-    let traced_only = router().layer(TelemetryLayer::default());
+    let traced_only = router().layer(TelemetryLayer::default()).with_state(());
     case!(
         "layer_sampled_no_endpoint_metrics",
         traced_only,
         Some(SAMPLED)
     );
-    let plain = PlainSdk::new(router().into_service::<Body>(), None);
+    let plain = PlainSdk::new(router().with_state(()).into_service::<Body>(), None);
     case!("plain_sdk_layer_sampled", plain, Some(SAMPLED));
     let meter = opentelemetry::metrics::MeterProvider::meter(metrics.provider(), "bench");
-    let plain_metrics = PlainSdk::new(router().into_service::<Body>(), Some(&meter));
+    let plain_metrics = PlainSdk::new(router().with_state(()).into_service::<Body>(), Some(&meter));
     case!(
         "plain_sdk_layer_sampled_metrics",
         plain_metrics,
+        Some(SAMPLED)
+    );
+    // The OpenTelemetry tower layer (opentelemetry-rust-contrib), with axum's
+    // route template, on the same tracer and meter providers.
+    opentelemetry::global::set_meter_provider(metrics.provider().clone());
+    let otel_tower = router()
+        .layer(
+            LayerBuilder::builder()
+                .with_route_extractor(AxumMatchedPathExtractor)
+                .build()
+                .unwrap(),
+        )
+        .with_state(());
+    case!(
+        "otel_tower_layer_sampled_metrics",
+        otel_tower,
         Some(SAMPLED)
     );
     group.finish();

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use opentelemetry::context::{FutureExt as _, WithContext};
 use opentelemetry::{Context, Key, KeyValue, StringValue, Value};
+use smallvec::SmallVec;
 
 use super::metric_keys::{metric_key, with_metric_key_check};
 
@@ -19,29 +20,40 @@ struct Entry {
 /// Slack kept in [`Store::metric`] for a recording's own attributes.
 const OWN_SLACK: usize = 6;
 
+/// Entries held inside the store itself (more spill to the heap): the
+/// five header attributes of a request and one added by a handler. With
+/// [`AttributeBuffer`] this keeps a request's store one small allocation
+/// (under 1 KiB, the allocator's per-thread cache size).
+const INLINE_ENTRIES: usize = 6;
+
+/// The attribute list a metric point is recorded from: inline up to a
+/// typical point's size (the allow-listed context attributes and the
+/// point's own three or four), so that building it does not allocate.
+pub(crate) type AttributeBuffer = SmallVec<[KeyValue; 8]>;
+
 #[derive(Debug, Default)]
 struct Store {
-    entries: Vec<Entry>,
+    entries: SmallVec<[Entry; INLINE_ENTRIES]>,
     /// The attributes of the metric entries, in order, built at the first
     /// recording (most requests record no metric): the buffer metric points
     /// are recorded from (a recording appends its own attributes and
     /// removes them afterwards), so the context attributes are not copied.
-    metric: Vec<KeyValue>,
+    metric: AttributeBuffer,
     /// Whether `metric` matches `entries`.
     metric_built: bool,
 }
 
 impl Store {
-    fn with_entries(entries: Vec<Entry>) -> Self {
+    fn with_entries(entries: SmallVec<[Entry; INLINE_ENTRIES]>) -> Self {
         Store {
             entries,
-            metric: Vec::new(),
+            metric: AttributeBuffer::new(),
             metric_built: false,
         }
     }
 
     /// The metric buffer, built if needed.
-    fn metric(&mut self) -> &mut Vec<KeyValue> {
+    fn metric(&mut self) -> &mut AttributeBuffer {
         if !self.metric_built {
             self.metric.clear();
             let count = self.entries.iter().filter(|e| e.metric).count();
@@ -61,7 +73,7 @@ impl Store {
 /// Removes a recording's own attributes from [`Store::metric`], also when
 /// the recording unwinds.
 struct Truncate<'a> {
-    buffer: &'a mut Vec<KeyValue>,
+    buffer: &'a mut AttributeBuffer,
     len: usize,
 }
 
@@ -115,7 +127,7 @@ impl RequestAttributes {
     pub(crate) fn try_record<I, F, R>(&self, own: I, f: F) -> Result<R, (I, F)>
     where
         I: IntoIterator<Item = KeyValue>,
-        F: FnOnce(&mut Vec<KeyValue>) -> R,
+        F: FnOnce(&mut AttributeBuffer) -> R,
     {
         let mut store = match self.store.try_lock() {
             Ok(guard) => guard,
@@ -191,10 +203,10 @@ impl RequestAttributes {
     }
 
     /// Appends the allow-listed attributes (for metrics) to `out`.
-    pub fn append_metric_attributes(&self, out: &mut Vec<KeyValue>) {
+    pub fn append_metric_attributes(&self, out: &mut impl Extend<KeyValue>) {
         let store = self.lock();
         if store.metric_built {
-            out.extend_from_slice(&store.metric);
+            out.extend(store.metric.iter().cloned());
         } else {
             out.extend(
                 store
@@ -236,7 +248,7 @@ pub(crate) fn with_ctx_attributes_set(
 ) -> Context {
     let mut entries = match cx.get::<RequestAttributes>() {
         Some(enclosing) => enclosing.lock().entries.clone(),
-        None => Vec::with_capacity(8),
+        None => SmallVec::new(),
     };
     with_metric_key_check(|metric_key| {
         for mut attribute in attributes {
@@ -308,4 +320,28 @@ pub fn metric_attributes() -> Vec<KeyValue> {
         }
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_store_is_one_small_allocation() {
+        // The allocation behind `RequestAttributes` (two reference counts
+        // and the mutex around the store) stays within the allocator's
+        // per-thread cache (1032 bytes with glibc).
+        let bytes = 2 * std::mem::size_of::<usize>() + std::mem::size_of::<Mutex<Store>>();
+        assert!(bytes <= 1024, "{bytes} bytes");
+    }
+
+    #[test]
+    fn values_added_past_the_inline_room_are_kept() {
+        let attributes = RequestAttributes::new();
+        for i in 0..(INLINE_ENTRIES * 2) {
+            attributes.insert(format!("key{i}"), i as i64);
+        }
+        assert_eq!(attributes.len(), INLINE_ENTRIES * 2);
+        assert_eq!(attributes.get("key11"), Some(Value::I64(11)));
+    }
 }

@@ -33,7 +33,7 @@ mod attributes;
 mod metric_keys;
 mod spawn;
 
-pub(crate) use attributes::with_ctx_attributes_set;
+pub(crate) use attributes::{AttributeBuffer, with_ctx_attributes_set};
 pub use attributes::{
     RequestAttributes, add_ctx_attribute, current_with_ctx_attributes, get_ctx_attribute,
     get_ctx_attributes, metric_attributes, with_ctx_attributes,

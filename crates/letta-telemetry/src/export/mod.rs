@@ -52,16 +52,19 @@ pub(crate) fn install_traces(
         return Ok(None);
     }
     let processor = build_processor(settings)?;
-    // With Datadog on, Datadog's crate builds the provider around our processor.
+    // With Datadog on, Datadog's crate builds the provider around our
+    // processor, with its own sampling.
+    let mut own_sampler = None;
     let provider = crate::datadog::tracer_provider(settings, resource, processor.clone())
         .unwrap_or_else(|| {
+            own_sampler = Some(settings.sampler);
             SdkTracerProvider::builder()
                 .with_sampler(sampler(settings.sampler))
                 .with_resource(resource.clone())
                 .with_span_processor(processor.clone())
                 .build()
         });
-    if !crate::global::install_tracer(provider.tracer(TRACER_NAME)) {
+    if !crate::global::install_tracer(provider.tracer(TRACER_NAME), own_sampler) {
         processor.shutdown_until(Instant::now() + Duration::from_millis(100));
         return Err(InitError::AlreadyInitialized);
     }

@@ -55,6 +55,7 @@ impl<S> Layer<S> for TelemetryLayer {
         TelemetryService {
             inner,
             config: self.config.clone(),
+            endpoint: Default::default(),
         }
     }
 }

@@ -19,6 +19,7 @@ mod body;
 mod capture;
 mod client;
 mod config;
+mod endpoint;
 mod error;
 mod future;
 mod layer;

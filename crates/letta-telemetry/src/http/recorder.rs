@@ -165,16 +165,23 @@ impl Recorder {
             return;
         }
         let code = i64::from(status.as_u16());
-        span.set_attribute(KeyValue::new("http.status_code", code));
-        span.set_attribute(KeyValue::new("http.response.status_code", code));
         let is_error = match self.config.status_rule {
             StatusRule::ServerErrorsOnly => status.is_server_error(),
             _ => status.as_u16() >= 400,
         };
         let recorded = response.extensions().get::<ErrorRecorded>().is_some();
+        let codes = [
+            KeyValue::new("http.status_code", code),
+            KeyValue::new("http.response.status_code", code),
+        ];
+        if is_error && !recorded {
+            let error_type = KeyValue::new("error.type", status.as_str().to_owned());
+            span.set_attributes(codes.into_iter().chain([error_type]));
+        } else {
+            span.set_attributes(codes);
+        }
         if is_error {
             if !recorded {
-                span.set_attribute(KeyValue::new("error.type", status.as_str().to_owned()));
                 span.set_status(Status::error(status.canonical_reason().unwrap_or("")));
             }
         } else if self.config.status_rule == StatusRule::ErrorFrom400 {

@@ -11,12 +11,14 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, LazyLock, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::extract::{ConnectInfo, RawPathParams};
+use axum::extract::{ConnectInfo, MatchedPath, RawPathParams};
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue, header};
 use opentelemetry::{Key, KeyValue, StringValue, Value};
+use smallvec::SmallVec;
 
 use super::config::ConfigInner;
+use super::endpoint::Endpoint;
 use super::redact::{REDACTED, is_denied_header, is_secret_name, redact_query};
 
 /// Request headers copied to span attributes when present (reference §3).
@@ -35,6 +37,11 @@ pub const SPAN_HEADERS: [(&str, &str); 10] = [
 
 /// Index in [`SPAN_HEADERS`] of `user-agent`.
 const USER_AGENT_SLOT: usize = 6;
+
+/// Indexes in [`SPAN_HEADERS`] of the headers whose values are few per
+/// endpoint (client software and version, source), cached by
+/// [`Endpoint::header_value`]; ids are not.
+pub(crate) const COMMON_VALUE_SLOTS: [usize; 4] = [USER_AGENT_SLOT, 7, 8, 9];
 
 /// Index in [`SPAN_HEADERS`] of each entry of
 /// [`crate::context::CONTEXT_HEADERS`], in that order.
@@ -103,9 +110,21 @@ impl<'a> RequestHeaders<'a> {
     /// The value of header `SPAN_HEADERS[slot]`, if present and visible
     /// ASCII.
     fn get(&mut self, slot: usize) -> Option<Value> {
+        self.get_or(slot, None)
+    }
+
+    /// [`RequestHeaders::get`], taking the value from the endpoint's cache
+    /// of common values when it has one for this header.
+    fn get_or(&mut self, slot: usize, endpoint: Option<&Endpoint>) -> Option<Value> {
         let found = self.found[slot];
         self.values[slot]
-            .get_or_insert_with(|| found.and_then(|v| v.to_str().ok()).map(shared_value))
+            .get_or_insert_with(|| {
+                let text = found.and_then(|v| v.to_str().ok())?;
+                Some(match endpoint {
+                    Some(endpoint) => endpoint.header_value(slot, text),
+                    None => shared_value(text),
+                })
+            })
             .clone()
     }
 
@@ -123,7 +142,7 @@ impl<'a> RequestHeaders<'a> {
 }
 
 /// A string value whose clones share one allocation.
-fn shared_value(s: &str) -> Value {
+pub(crate) fn shared_value(s: &str) -> Value {
     Value::String(StringValue::from(Arc::<str>::from(s)))
 }
 
@@ -222,16 +241,29 @@ fn ip_value(ip: IpAddr) -> Value {
     }
 }
 
-/// Every attribute known when the request arrives (the body aside).
+/// Room left in a server span's attribute list for the response's
+/// (`http.status_code`, `http.response.status_code`, `error.type`).
+const RESPONSE_ATTRIBUTES: usize = 3;
+
+/// Most request attributes gathered on the stack before they are moved to
+/// the span's list; more (many path parameters or extra headers) spill to
+/// the heap.
+const STAGED_ATTRIBUTES: usize = 28;
+
+/// Every attribute known when the request arrives (the body aside), in a
+/// list with room for the response's attributes and no more: sized so
+/// that, for a typical request, it is a small allocation (the allocator's
+/// fast path) and a span in the export queue holds no unused slack.
 pub(crate) fn request_attributes(
     parts: &Parts,
     config: &ConfigInner,
     entry_ms: i64,
-    route: Option<&str>,
+    route: Option<&MatchedPath>,
+    endpoint: Option<&Endpoint>,
     headers: &mut RequestHeaders<'_>,
     params: Option<RawPathParams>,
 ) -> Vec<KeyValue> {
-    let mut out = Vec::with_capacity(32);
+    let mut out = SmallVec::<[KeyValue; STAGED_ATTRIBUTES]>::new();
     let method = method_value(&parts.method);
     let (scheme, scheme_str): (Value, &str) = match parts.uri.scheme_str() {
         None | Some("http") => (Value::from("http"), "http"),
@@ -303,17 +335,19 @@ pub(crate) fn request_attributes(
             shared_value(&q),
         ));
     }
+    let route = match endpoint {
+        Some(endpoint) => Some(endpoint.route_value()),
+        None => route.map(|r| shared_value(r.as_str())),
+    };
     if let Some(route) = route {
-        out.push(KeyValue::new(
-            Key::from_static_str("http.route"),
-            shared_value(route),
-        ));
+        out.push(KeyValue::new(Key::from_static_str("http.route"), route));
     }
     if let Some((host, port)) = server {
-        out.push(KeyValue::new(
-            Key::from_static_str("server.address"),
-            shared_value(host),
-        ));
+        let host = match endpoint {
+            Some(endpoint) => endpoint.host_value(host),
+            None => shared_value(host),
+        };
+        out.push(KeyValue::new(Key::from_static_str("server.address"), host));
         if let Some(port) = port {
             out.push(KeyValue::new(
                 Key::from_static_str("server.port"),
@@ -331,14 +365,14 @@ pub(crate) fn request_attributes(
             i64::from(addr.port()),
         ));
     }
-    if let Some(ua) = headers.get(USER_AGENT_SLOT) {
+    if let Some(ua) = headers.get_or(USER_AGENT_SLOT, endpoint) {
         out.push(KeyValue::new(
             Key::from_static_str("user_agent.original"),
             ua,
         ));
     }
     for (slot, (_, key)) in SPAN_HEADERS.iter().enumerate() {
-        if let Some(value) = headers.get(slot) {
+        if let Some(value) = headers.get_or(slot, endpoint) {
             out.push(KeyValue::new(Key::from_static_str(key), value));
         }
     }
@@ -363,7 +397,9 @@ pub(crate) fn request_attributes(
             out.push(KeyValue::new(key, value));
         }
     }
-    out
+    let mut list = Vec::with_capacity(out.len() + RESPONSE_ATTRIBUTES);
+    list.extend(out);
+    list
 }
 
 /// The path parameters of the matched route (recorded as `http.<name>`),

@@ -1,6 +1,8 @@
 //! The middleware service: one SERVER span per request, the request context
 //! attributes, body capture, endpoint metrics.
 
+use std::borrow::Cow;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
@@ -14,23 +16,22 @@ use tower_service::Service;
 
 use super::capture::{body_attributes, read_body, wants_capture};
 use super::config::HttpConfig;
+use super::endpoint::{EndpointCache, span_name};
 use super::future::ResponseFuture;
 use super::metrics;
 use super::propagation::extract;
 use super::recorder::Recorder;
 use super::request_attributes::{RequestHeaders, now_ms, path_params, request_attributes};
 use crate::context::with_ctx_attributes_set;
+use crate::global::will_record;
 
 /// The service made by [`TelemetryLayer`](super::TelemetryLayer).
 #[derive(Debug, Clone)]
 pub struct TelemetryService<S> {
     pub(crate) inner: S,
     pub(crate) config: HttpConfig,
+    pub(crate) endpoint: Arc<EndpointCache>,
 }
-
-/// Room reserved for the attributes of a server span (about 20 from the
-/// request, 3 from the response, a few more for path parameters).
-const ATTRIBUTE_CAPACITY: usize = 32;
 
 impl<S> Service<Request<Body>> for TelemetryService<S>
 where
@@ -62,33 +63,60 @@ where
         let metered = metrics_on && config.metric_routes.is_match(method, path);
 
         // The server span, when traced: the caller's parent, the sampling
-        // decision, and for a span that records (only then) its attributes.
+        // decision, and for a span that records (only then) its attributes,
+        // built before the span starts when the sampler's decision is known
+        // from the parent alone.
         let mut headers = RequestHeaders::scan(&parts.headers);
+        let endpoint = self.endpoint.get(route.as_ref(), &parts.method);
         let mut span = None;
-        let mut params = None;
         let mut parent = None;
+        let mut capture = false;
         if let (true, Some(tracer)) = (traced, tracer) {
             let parent_cx =
                 OtelContext::map_current(|current| extract(current, &parts.headers, headers.w3c));
-            let target = route.as_ref().map_or(path, MatchedPath::as_str);
-            let mut name = String::with_capacity(method.len() + 1 + target.len());
-            name.push_str(method);
-            name.push(' ');
-            name.push_str(target);
-            let mut builder = tracer.span_builder(name).with_kind(SpanKind::Server);
-            // Room for the request attributes in the span itself, unless the
-            // caller's sampling decision says the span will likely not record.
-            let likely_recorded = {
-                let parent_span = parent_cx.span();
-                let sc = parent_span.span_context();
-                !sc.is_valid() || sc.is_sampled()
+            let records = will_record(parent_cx.span().span_context());
+            let name = match (records, endpoint) {
+                (Some(false), _) => Cow::Borrowed(""),
+                (_, Some(endpoint)) => Cow::Borrowed(endpoint.name()),
+                (_, None) => {
+                    let target = route.as_ref().map_or(path, MatchedPath::as_str);
+                    span_name(method, target)
+                }
             };
-            if likely_recorded {
-                builder = builder.with_attributes(Vec::with_capacity(ATTRIBUTE_CAPACITY));
+            let mut builder = tracer.span_builder(name).with_kind(SpanKind::Server);
+            let prebuilt = records == Some(true);
+            if prebuilt {
+                let params = path_params(&mut parts.extensions);
+                builder = builder.with_attributes(request_attributes(
+                    &parts,
+                    config,
+                    now_ms(),
+                    route.as_ref(),
+                    endpoint,
+                    &mut headers,
+                    params,
+                ));
             }
-            let started = builder.start_with_context(tracer, &parent_cx);
+            let mut started = builder.start_with_context(tracer, &parent_cx);
             if started.is_recording() {
-                params = path_params(&mut parts.extensions);
+                if !prebuilt {
+                    if records == Some(false) {
+                        // the sampler decided otherwise than predicted
+                        let target = route.as_ref().map_or(path, MatchedPath::as_str);
+                        started.update_name(span_name(method, target));
+                    }
+                    let params = path_params(&mut parts.extensions);
+                    started.set_attributes(request_attributes(
+                        &parts,
+                        config,
+                        now_ms(),
+                        route.as_ref(),
+                        endpoint,
+                        &mut headers,
+                        params,
+                    ));
+                }
+                capture = wants_capture(&parts, config);
             }
             span = Some(started);
             parent = Some(parent_cx);
@@ -103,17 +131,7 @@ where
             }
         };
         drop(parent);
-
-        let mut capture = false;
-        if let Some(mut span) = span {
-            // A span that is sampled out records nothing: no attribute is built.
-            if span.is_recording() {
-                let route = route.as_ref().map(MatchedPath::as_str);
-                let attributes =
-                    request_attributes(&parts, config, now_ms(), route, &mut headers, params);
-                span.set_attributes(attributes);
-                capture = wants_capture(&parts, config);
-            }
+        if let Some(span) = span {
             cx = cx.with_span(span);
         }
         drop(headers);

@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
+use crate::context::AttributeBuffer;
 use opentelemetry::{KeyValue, StringValue};
 
 /// `endpoint_path`: the route template, or `unknown`.
@@ -104,13 +105,10 @@ pub(crate) fn method(method: &str) -> StringValue {
     }
 }
 
-/// Typical number of attributes on a point, so that one allocation suffices.
-const INLINE: usize = 12;
-
 thread_local! {
     /// Reused attribute buffer: recording does not allocate the list itself.
-    static BUFFER: std::cell::RefCell<Vec<KeyValue>> =
-        std::cell::RefCell::new(Vec::with_capacity(INLINE));
+    static BUFFER: std::cell::RefCell<AttributeBuffer> =
+        std::cell::RefCell::new(AttributeBuffer::new());
 }
 
 /// Calls `f` with the context attributes allowed on metrics (see
@@ -122,7 +120,7 @@ thread_local! {
 #[inline]
 pub(crate) fn with_context<const N: usize, R>(
     own: [KeyValue; N],
-    f: impl FnOnce(&mut Vec<KeyValue>) -> R,
+    f: impl FnOnce(&mut AttributeBuffer) -> R,
 ) -> R {
     let (own, f) = match crate::context::RequestAttributes::current() {
         Some(scope) => match scope.try_record(own, f) {
@@ -138,14 +136,14 @@ pub(crate) fn with_context<const N: usize, R>(
 /// attributes.
 fn with_buffer<const N: usize, R>(
     own: [KeyValue; N],
-    f: impl FnOnce(&mut Vec<KeyValue>) -> R,
+    f: impl FnOnce(&mut AttributeBuffer) -> R,
 ) -> R {
     let mut f = Some(f);
     let mut own = Some(own);
     let reused = BUFFER.try_with(|cell| {
         let mut buf = cell.try_borrow_mut().ok()?;
         buf.clear();
-        extend_with_context(&mut buf);
+        extend_with_context(&mut *buf);
         buf.extend(own.take()?);
         let r = (f.take()?)(&mut buf);
         buf.clear();
@@ -155,7 +153,7 @@ fn with_buffer<const N: usize, R>(
         (Ok(Some(r)), _) => r,
         // Re-entered from inside a recording, or during thread teardown.
         (_, Some(f)) => {
-            let mut buf = Vec::with_capacity(INLINE);
+            let mut buf = AttributeBuffer::new();
             extend_with_context(&mut buf);
             buf.extend(own.into_iter().flatten());
             f(&mut buf)
@@ -166,7 +164,7 @@ fn with_buffer<const N: usize, R>(
 
 /// Appends the allow-listed request-context attributes to `out`.
 #[inline]
-pub(crate) fn extend_with_context(out: &mut Vec<KeyValue>) {
+pub(crate) fn extend_with_context(out: &mut impl Extend<KeyValue>) {
     opentelemetry::Context::map_current(|cx| {
         if let Some(a) = cx.get::<crate::context::RequestAttributes>() {
             a.append_metric_attributes(out);

@@ -36,8 +36,15 @@ pub fn install_void_tracer() -> bool {
         };
         let provider = SdkTracerProvider::builder()
             .with_span_processor(processor)
+            .with_sampler(opentelemetry_sdk::trace::Sampler::ParentBased(Box::new(
+                opentelemetry_sdk::trace::Sampler::AlwaysOn,
+            )))
             .build();
-        crate::global::install_tracer(provider.tracer(crate::export::TRACER_NAME));
+        // set explicitly: the SDK default follows OTEL_TRACES_SAMPLER
+        crate::global::install_tracer(
+            provider.tracer(crate::export::TRACER_NAME),
+            Some(crate::settings::SamplerSetting::ParentBasedAlwaysOn),
+        );
         opentelemetry::global::set_tracer_provider(provider);
         crate::export::install_propagators();
         true

@@ -53,8 +53,15 @@ pub fn install_span_recorder() -> SpanRecorder {
             let recorder = SpanRecorder::default();
             let provider = SdkTracerProvider::builder()
                 .with_simple_exporter(recorder.clone())
+                .with_sampler(opentelemetry_sdk::trace::Sampler::ParentBased(Box::new(
+                    opentelemetry_sdk::trace::Sampler::AlwaysOn,
+                )))
                 .build();
-            crate::global::install_tracer(provider.tracer("letta"));
+            // set explicitly: the SDK default follows OTEL_TRACES_SAMPLER
+            crate::global::install_tracer(
+                provider.tracer("letta"),
+                Some(crate::settings::SamplerSetting::ParentBasedAlwaysOn),
+            );
             opentelemetry::global::set_tracer_provider(provider);
             crate::export::install_propagators();
             recorder
