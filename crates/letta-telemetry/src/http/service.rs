@@ -71,6 +71,28 @@ where
         let mut span = None;
         let mut parent = None;
         let mut capture = false;
+        // Expanded in place (not closures) so that the borrows of the
+        // request's parts stay per field.
+        macro_rules! full_name {
+            () => {
+                span_name(method, route.as_ref().map_or(path, MatchedPath::as_str))
+            };
+        }
+        macro_rules! attributes {
+            () => {{
+                let params = path_params(&mut parts.extensions);
+                let (route, entry_ms) = (route.as_ref(), now_ms());
+                request_attributes(
+                    &parts,
+                    config,
+                    entry_ms,
+                    route,
+                    endpoint,
+                    &mut headers,
+                    params,
+                )
+            }};
+        }
         if let (true, Some(tracer)) = (traced, tracer) {
             let parent_cx =
                 OtelContext::map_current(|current| extract(current, &parts.headers, headers.w3c));
@@ -78,43 +100,21 @@ where
             let name = match (records, endpoint) {
                 (Some(false), _) => Cow::Borrowed(""),
                 (_, Some(endpoint)) => Cow::Borrowed(endpoint.name()),
-                (_, None) => {
-                    let target = route.as_ref().map_or(path, MatchedPath::as_str);
-                    span_name(method, target)
-                }
+                (_, None) => full_name!(),
             };
             let mut builder = tracer.span_builder(name).with_kind(SpanKind::Server);
             let prebuilt = records == Some(true);
             if prebuilt {
-                let params = path_params(&mut parts.extensions);
-                builder = builder.with_attributes(request_attributes(
-                    &parts,
-                    config,
-                    now_ms(),
-                    route.as_ref(),
-                    endpoint,
-                    &mut headers,
-                    params,
-                ));
+                builder = builder.with_attributes(attributes!());
             }
             let mut started = builder.start_with_context(tracer, &parent_cx);
             if started.is_recording() {
                 if !prebuilt {
                     if records == Some(false) {
                         // the sampler decided otherwise than predicted
-                        let target = route.as_ref().map_or(path, MatchedPath::as_str);
-                        started.update_name(span_name(method, target));
+                        started.update_name(full_name!());
                     }
-                    let params = path_params(&mut parts.extensions);
-                    started.set_attributes(request_attributes(
-                        &parts,
-                        config,
-                        now_ms(),
-                        route.as_ref(),
-                        endpoint,
-                        &mut headers,
-                        params,
-                    ));
+                    started.set_attributes(attributes!());
                 }
                 capture = wants_capture(&parts, config);
             }
