@@ -44,14 +44,6 @@ struct Store {
 }
 
 impl Store {
-    fn with_entries(entries: SmallVec<[Entry; INLINE_ENTRIES]>) -> Self {
-        Store {
-            entries,
-            metric: AttributeBuffer::new(),
-            metric_built: false,
-        }
-    }
-
     /// The metric buffer, built if needed.
     fn metric(&mut self) -> &mut AttributeBuffer {
         if !self.metric_built {
@@ -246,34 +238,38 @@ pub(crate) fn with_ctx_attributes_set(
     cx: &Context,
     attributes: impl IntoIterator<Item = KeyValue>,
 ) -> Context {
-    let mut entries = match cx.get::<RequestAttributes>() {
-        Some(enclosing) => enclosing.lock().entries.clone(),
-        None => SmallVec::new(),
-    };
-    with_metric_key_check(|metric_key| {
-        for mut attribute in attributes {
-            let metric = match metric_key(&attribute.key) {
-                Some(key) => {
-                    attribute.key = key;
-                    true
-                }
-                None => false,
-            };
-            match entries
-                .iter_mut()
-                .find(|e| e.attribute.key == attribute.key)
-            {
-                Some(entry) => {
-                    entry.attribute = attribute;
-                    entry.metric = metric;
-                }
-                None => entries.push(Entry { attribute, metric }),
-            }
+    // Filled in place: the store is large (its entries are inline), so it
+    // is not built on the stack and moved.
+    let scope = RequestAttributes::new();
+    {
+        let mut store = scope.lock();
+        if let Some(enclosing) = cx.get::<RequestAttributes>() {
+            store.entries.clone_from(&enclosing.lock().entries);
         }
-    });
-    cx.with_value(RequestAttributes {
-        store: Arc::new(Mutex::new(Store::with_entries(entries))),
-    })
+        let entries = &mut store.entries;
+        with_metric_key_check(|metric_key| {
+            for mut attribute in attributes {
+                let metric = match metric_key(&attribute.key) {
+                    Some(key) => {
+                        attribute.key = key;
+                        true
+                    }
+                    None => false,
+                };
+                match entries
+                    .iter_mut()
+                    .find(|e| e.attribute.key == attribute.key)
+                {
+                    Some(entry) => {
+                        entry.attribute = attribute;
+                        entry.metric = metric;
+                    }
+                    None => entries.push(Entry { attribute, metric }),
+                }
+            }
+        });
+    }
+    cx.with_value(scope)
 }
 
 /// Runs `future` in a fresh attribute scope (see

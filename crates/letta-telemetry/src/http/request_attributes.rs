@@ -398,7 +398,7 @@ pub(crate) fn request_attributes(
         }
     }
     let mut list = Vec::with_capacity(out.len() + RESPONSE_ATTRIBUTES);
-    list.extend(out);
+    list.extend(out.drain(..));
     list
 }
 
