@@ -4,24 +4,17 @@
 //! path of every helper is a single branch.
 
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use opentelemetry::trace::SpanContext;
 use opentelemetry_sdk::trace::SdkTracer;
 
 use crate::settings::SamplerSetting;
 
-static TRACER: OnceLock<SdkTracer> = OnceLock::new();
+/// The process tracer and the sampler it was built with, when that is one
+/// of the crate's settings (`None`: unknown, e.g. Datadog's own sampling).
+static TRACER: OnceLock<(SdkTracer, Option<SamplerSetting>)> = OnceLock::new();
 static ENABLED: AtomicBool = AtomicBool::new(false);
-/// The installed tracer's sampler, when its decision is known from the
-/// parent alone (one of the `SAMPLING_*` codes).
-static SAMPLING: AtomicU8 = AtomicU8::new(SAMPLING_UNKNOWN);
-
-const SAMPLING_UNKNOWN: u8 = 0;
-const SAMPLING_ALWAYS_ON: u8 = 1;
-const SAMPLING_ALWAYS_OFF: u8 = 2;
-const SAMPLING_PARENT_OR_ON: u8 = 3;
-const SAMPLING_PARENT_OR_OFF: u8 = 4;
 
 /// The installed tracer, or `None` when tracing is off or not initialised
 /// (then instrumentation should do nothing: this check is the whole cost of
@@ -29,7 +22,7 @@ const SAMPLING_PARENT_OR_OFF: u8 = 4;
 #[inline]
 pub fn tracer() -> Option<&'static SdkTracer> {
     if ENABLED.load(Ordering::Relaxed) {
-        TRACER.get()
+        TRACER.get().map(|(tracer, _)| tracer)
     } else {
         None
     }
@@ -45,16 +38,8 @@ pub fn tracing_enabled() -> bool {
 /// that is one of the crate's settings (`None`: unknown, e.g. Datadog's
 /// own sampling). Returns `false` when one was already installed.
 pub(crate) fn install_tracer(tracer: SdkTracer, sampler: Option<SamplerSetting>) -> bool {
-    let fresh = TRACER.set(tracer).is_ok();
+    let fresh = TRACER.set((tracer, sampler)).is_ok();
     if fresh {
-        let code = match sampler {
-            Some(SamplerSetting::AlwaysOn) => SAMPLING_ALWAYS_ON,
-            Some(SamplerSetting::AlwaysOff) => SAMPLING_ALWAYS_OFF,
-            Some(SamplerSetting::ParentBasedAlwaysOn) => SAMPLING_PARENT_OR_ON,
-            Some(SamplerSetting::ParentBasedAlwaysOff) => SAMPLING_PARENT_OR_OFF,
-            _ => SAMPLING_UNKNOWN,
-        };
-        SAMPLING.store(code, Ordering::Relaxed);
         ENABLED.store(true, Ordering::Release);
     }
     fresh
@@ -69,19 +54,19 @@ pub(crate) fn install_tracer(tracer: SdkTracer, sampler: Option<SamplerSetting>)
 /// starts, and only when they will be kept.
 #[inline]
 pub(crate) fn will_record(parent: &SpanContext) -> Option<bool> {
-    predicted(SAMPLING.load(Ordering::Relaxed), parent)
+    predicted(TRACER.get().and_then(|(_, sampler)| *sampler), parent)
 }
 
-/// [`will_record`] for the sampler of code `sampling`.
+/// [`will_record`] for `sampler`.
 #[inline]
-fn predicted(sampling: u8, parent: &SpanContext) -> Option<bool> {
+fn predicted(sampler: Option<SamplerSetting>, parent: &SpanContext) -> Option<bool> {
     let parent_sampled = parent.is_valid().then(|| parent.is_sampled());
-    match sampling {
-        SAMPLING_ALWAYS_ON => Some(true),
-        SAMPLING_ALWAYS_OFF => Some(false),
-        SAMPLING_PARENT_OR_ON => Some(parent_sampled.unwrap_or(true)),
-        SAMPLING_PARENT_OR_OFF => Some(parent_sampled.unwrap_or(false)),
-        _ => None,
+    match sampler? {
+        SamplerSetting::AlwaysOn => Some(true),
+        SamplerSetting::AlwaysOff => Some(false),
+        SamplerSetting::ParentBasedAlwaysOn => Some(parent_sampled.unwrap_or(true)),
+        SamplerSetting::ParentBasedAlwaysOff => Some(parent_sampled.unwrap_or(false)),
+        SamplerSetting::TraceIdRatio(_) | SamplerSetting::ParentBasedTraceIdRatio(_) => None,
     }
 }
 
@@ -116,19 +101,29 @@ mod tests {
         let root = SpanContext::empty_context();
         let (on, off) = (remote(true), remote(false));
         let cases = [
-            (SAMPLING_ALWAYS_ON, [Some(true), Some(true), Some(true)]),
-            (SAMPLING_ALWAYS_OFF, [Some(false), Some(false), Some(false)]),
-            (SAMPLING_PARENT_OR_ON, [Some(true), Some(true), Some(false)]),
             (
-                SAMPLING_PARENT_OR_OFF,
+                Some(SamplerSetting::AlwaysOn),
+                [Some(true), Some(true), Some(true)],
+            ),
+            (
+                Some(SamplerSetting::AlwaysOff),
+                [Some(false), Some(false), Some(false)],
+            ),
+            (
+                Some(SamplerSetting::ParentBasedAlwaysOn),
+                [Some(true), Some(true), Some(false)],
+            ),
+            (
+                Some(SamplerSetting::ParentBasedAlwaysOff),
                 [Some(false), Some(true), Some(false)],
             ),
-            (SAMPLING_UNKNOWN, [None, None, None]),
+            (Some(SamplerSetting::TraceIdRatio(0.5)), [None, None, None]),
+            (None, [None, None, None]),
         ];
-        for (code, [for_root, under_sampled, under_not_sampled]) in cases {
-            assert_eq!(predicted(code, &root), for_root, "{code}");
-            assert_eq!(predicted(code, &on), under_sampled, "{code}");
-            assert_eq!(predicted(code, &off), under_not_sampled, "{code}");
+        for (sampler, [for_root, under_sampled, under_not_sampled]) in cases {
+            assert_eq!(predicted(sampler, &root), for_root, "{sampler:?}");
+            assert_eq!(predicted(sampler, &on), under_sampled, "{sampler:?}");
+            assert_eq!(predicted(sampler, &off), under_not_sampled, "{sampler:?}");
         }
     }
 }

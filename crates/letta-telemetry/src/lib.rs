@@ -25,6 +25,7 @@ mod init;
 mod io_runtime;
 mod otlp_transport;
 mod resource;
+mod timestamp;
 
 pub mod context;
 pub mod datadog;

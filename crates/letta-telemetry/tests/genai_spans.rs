@@ -6,12 +6,7 @@ use opentelemetry::trace::{SpanKind, Status};
 use opentelemetry::{Array, StringValue, Value};
 use opentelemetry_sdk::trace::SpanData;
 
-fn attr<'a>(span: &'a SpanData, key: &str) -> Option<&'a Value> {
-    span.attributes
-        .iter()
-        .find(|kv| kv.key.as_str() == key)
-        .map(|kv| &kv.value)
-}
+use letta_telemetry::testing::span_attribute as attr;
 
 fn s(v: &str) -> Value {
     Value::from(v.to_owned())

@@ -8,10 +8,7 @@ use opentelemetry::Value;
 use opentelemetry_sdk::trace::SpanData;
 
 fn attr(span: &SpanData, key: &str) -> Option<Value> {
-    span.attributes
-        .iter()
-        .find(|kv| kv.key.as_str() == key)
-        .map(|kv| kv.value.clone())
+    letta_telemetry::testing::span_attribute(span, key).cloned()
 }
 
 fn text(span: &SpanData, key: &str) -> String {

@@ -145,22 +145,7 @@ impl RequestAttributes {
             None => (KeyValue::new(key, value), false),
         };
         let mut store = self.lock();
-        let was_metric = match store
-            .entries
-            .iter_mut()
-            .find(|e| e.attribute.key == attribute.key)
-        {
-            Some(entry) => {
-                let was = entry.metric;
-                entry.attribute = attribute;
-                entry.metric = metric;
-                was
-            }
-            None => {
-                store.entries.push(Entry { attribute, metric });
-                false
-            }
-        };
+        let was_metric = upsert(&mut store.entries, Entry { attribute, metric });
         if metric || was_metric {
             store.metric_built = false;
         }
@@ -211,6 +196,21 @@ impl RequestAttributes {
     }
 }
 
+/// Puts `entry` in place of the entry with the same key, or after the
+/// others; returns whether the replaced entry was a metric one.
+fn upsert(entries: &mut SmallVec<[Entry; INLINE_ENTRIES]>, entry: Entry) -> bool {
+    match entries
+        .iter_mut()
+        .find(|e| e.attribute.key == entry.attribute.key)
+    {
+        Some(slot) => std::mem::replace(slot, entry).metric,
+        None => {
+            entries.push(entry);
+            false
+        }
+    }
+}
+
 /// `value` with a string held in an `Arc<str>`, so that clones share it.
 fn shared_value(value: Value) -> Value {
     match value {
@@ -256,16 +256,7 @@ pub(crate) fn with_ctx_attributes_set(
                     }
                     None => false,
                 };
-                match entries
-                    .iter_mut()
-                    .find(|e| e.attribute.key == attribute.key)
-                {
-                    Some(entry) => {
-                        entry.attribute = attribute;
-                        entry.metric = metric;
-                    }
-                    None => entries.push(Entry { attribute, metric }),
-                }
+                upsert(entries, Entry { attribute, metric });
             }
         });
     }

@@ -20,6 +20,7 @@ use smallvec::SmallVec;
 use super::config::ConfigInner;
 use super::endpoint::Endpoint;
 use super::redact::{REDACTED, is_denied_header, is_secret_name, redact_query};
+use crate::metrics::method_value;
 
 /// Request headers copied to span attributes when present (reference §3).
 pub const SPAN_HEADERS: [(&str, &str); 10] = [
@@ -146,18 +147,6 @@ pub(crate) fn shared_value(s: &str) -> Value {
     Value::String(StringValue::from(Arc::<str>::from(s)))
 }
 
-/// The method as an attribute value, without allocating for the standard
-/// methods.
-fn method_value(method: &http::Method) -> Value {
-    const STANDARD: [&str; 9] = [
-        "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "CONNECT", "TRACE",
-    ];
-    match STANDARD.iter().find(|m| **m == method.as_str()) {
-        Some(m) => Value::from(*m),
-        None => Value::from(method.as_str().to_owned()),
-    }
-}
-
 /// Wall-clock milliseconds since the Unix epoch.
 pub(crate) fn now_ms() -> i64 {
     SystemTime::now()
@@ -264,7 +253,7 @@ pub(crate) fn request_attributes(
     params: Option<RawPathParams>,
 ) -> Vec<KeyValue> {
     let mut out = SmallVec::<[KeyValue; STAGED_ATTRIBUTES]>::new();
-    let method = method_value(&parts.method);
+    let method = Value::String(method_value(parts.method.as_str()));
     let (scheme, scheme_str): (Value, &str) = match parts.uri.scheme_str() {
         None | Some("http") => (Value::from("http"), "http"),
         Some("https") => (Value::from("https"), "https"),

@@ -8,7 +8,7 @@ use tracing::Level;
 use super::config::{DatadogLogTags, LogFormat};
 use super::context::LogField;
 use super::record::{EventFields, Exception, FieldValue, TraceIds};
-use super::time::{write_asctime, write_rfc3339_micros};
+use crate::timestamp::{write_asctime, write_rfc3339_micros};
 
 /// Keys the JSON format writes itself; event fields with these names are
 /// written as `fields.<name>` so that no key appears twice.

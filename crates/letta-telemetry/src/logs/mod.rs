@@ -36,7 +36,6 @@ mod layer;
 mod otlp;
 mod record;
 mod rotate;
-mod time;
 
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;

@@ -35,6 +35,7 @@ pub use cardinality::{DEFAULT_CARDINALITY_LIMIT, cardinality_limit};
 pub use provider::{MetricsOptions, build_meter_provider};
 pub use registry::{MetricRegistry, PoolEvent};
 
+pub(crate) use attributes::method as method_value;
 pub(crate) use provider::install;
 
 /// Instrumentation scope name of every instrument of this crate.

@@ -12,4 +12,4 @@ pub use bench::install_void_tracer;
 pub use metrics::{
     MetricPoint, MetricRecorder, PointValue, install_metric_recorder, install_metric_recorder_with,
 };
-pub use traces::{SpanRecorder, install_span_recorder};
+pub use traces::{SpanRecorder, install_span_recorder, span_attribute};

@@ -2,9 +2,18 @@
 
 use std::sync::{Arc, Mutex, OnceLock};
 
+use opentelemetry::Value;
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
+
+/// The value of attribute `key` on `span`.
+pub fn span_attribute<'a>(span: &'a SpanData, key: &str) -> Option<&'a Value> {
+    span.attributes
+        .iter()
+        .find(|kv| kv.key.as_str() == key)
+        .map(|kv| &kv.value)
+}
 
 /// Collects finished spans in memory.
 #[derive(Debug, Clone, Default)]

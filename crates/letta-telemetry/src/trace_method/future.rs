@@ -11,7 +11,7 @@ use opentelemetry::trace::TraceContextExt as _;
 
 use super::call::Call;
 use super::outcome::{Outcome, record_exception};
-use super::timestamp::rfc3339;
+use crate::timestamp::rfc3339_micros;
 
 pin_project_lite::pin_project! {
     /// Polls the body with the call's span current; records the outcome when
@@ -86,7 +86,7 @@ impl<O> Drop for CancelGuard<O> {
                     KeyValue::new("task.name", task.clone()),
                     KeyValue::new("function.name", meta.function()),
                     KeyValue::new("function.module", meta.module()),
-                    KeyValue::new("cancellation.timestamp", rfc3339(SystemTime::now())),
+                    KeyValue::new("cancellation.timestamp", rfc3339_micros(SystemTime::now())),
                 ],
             );
         }

@@ -56,7 +56,6 @@ mod id;
 mod meta;
 mod outcome;
 mod params;
-mod timestamp;
 mod type_name;
 mod value;
 mod writer;

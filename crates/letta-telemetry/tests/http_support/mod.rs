@@ -15,7 +15,6 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use letta_telemetry::context;
 use letta_telemetry::http::{HttpConfig, HttpError, TelemetryLayer};
-use opentelemetry::Value;
 use opentelemetry::trace::SpanKind;
 use opentelemetry_sdk::trace::SpanData;
 
@@ -166,13 +165,7 @@ pub async fn wait_span(recorder: &letta_telemetry::testing::SpanRecorder, name: 
     }
 }
 
-/// The value of attribute `key` on `span`.
-pub fn attr<'a>(span: &'a SpanData, key: &str) -> Option<&'a Value> {
-    span.attributes
-        .iter()
-        .find(|kv| kv.key.as_str() == key)
-        .map(|kv| &kv.value)
-}
+pub use letta_telemetry::testing::span_attribute as attr;
 
 /// The value of attribute `key` on `span` as a string.
 pub fn attr_str(span: &SpanData, key: &str) -> Option<String> {
