@@ -92,12 +92,13 @@ pub fn attr<'a>(series: &'a SeriesKey, key: &str) -> Option<&'a str> {
 pub fn read_metrics(path: &Path, since_ns: u64) -> std::io::Result<Metrics> {
     let file = std::fs::File::open(path)?;
     let mut metrics = Metrics::default();
-    for line in BufReader::new(file).lines() {
+    // Split on bytes: a torn last line may not be UTF-8; it is skipped.
+    for line in BufReader::new(file).split(b'\n') {
         let line = line?;
-        if line.trim().is_empty() {
+        if line.trim_ascii().is_empty() {
             continue;
         }
-        match serde_json::from_str::<Value>(&line) {
+        match serde_json::from_slice::<Value>(&line) {
             Ok(value) if value.get("resourceMetrics").is_some() => {
                 apply_request(&mut metrics, &value, since_ns);
             }
@@ -239,5 +240,23 @@ fn apply_request(metrics: &mut Metrics, request: &Value, since_ns: u64) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_and_torn_lines_are_skipped_and_counted() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("metrics.json");
+        let good = r#"{"resourceMetrics":[]}"#;
+        let mut bytes = format!("{good}\nnot json\n\n{good}\n").into_bytes();
+        bytes.extend_from_slice(b"{\"resourceMetrics\":[\"\xe2\x82");
+        std::fs::write(&path, bytes)?;
+        let metrics = read_metrics(&path, 0)?;
+        assert_eq!(metrics.skipped_lines, 2);
+        Ok(())
     }
 }

@@ -107,3 +107,25 @@ fn missing_file_and_unknown_trace_are_clear_errors() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("expected 32 hex digits"));
 }
+
+#[test]
+fn a_torn_last_line_that_is_not_utf8_is_skipped_not_fatal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("traces.json");
+    let mut bytes = std::fs::read(fixture("traces.json")).expect("fixture");
+    // A full disk cut the last line inside a multi-byte character.
+    bytes.extend_from_slice(b"{\"resourceSpans\":[{\"scopeSpans\":\"caf\xc3");
+    std::fs::write(&path, &bytes).expect("write");
+    for command in [&["list"][..], &["stats"][..], &["show", "slowest"][..]] {
+        let output = Command::new(env!("CARGO_BIN_EXE_letta-otel"))
+            .arg("traces")
+            .args(command)
+            .arg("--file")
+            .arg(&path)
+            .output()
+            .expect("run letta-otel");
+        assert!(output.status.success(), "{command:?}: {output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("skipped 3 malformed lines"), "{stderr}");
+    }
+}

@@ -8,6 +8,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::agent::{AgentService, StepSettings};
+use crate::background::{BackgroundRuns, fail_interrupted_runs};
 use crate::config::{LlmEndpoint, ServerConfig};
 use crate::db::Db;
 use crate::llm::{LlmClient, OFFLINE_PROVIDER, OfflineProvider, OfflineProviderHandle};
@@ -16,6 +17,8 @@ use crate::llm::{LlmClient, OFFLINE_PROVIDER, OfflineProvider, OfflineProviderHa
 #[derive(Debug, Clone)]
 pub(crate) struct AppState {
     pub(crate) service: AgentService,
+    /// Background runs, drained at shutdown.
+    pub(crate) runs: BackgroundRuns,
 }
 
 /// Why the server could not start.
@@ -67,6 +70,7 @@ pub struct RunningServer {
     task: Option<JoinHandle<std::io::Result<()>>>,
     db: Db,
     provider: Option<OfflineProviderHandle>,
+    runs: BackgroundRuns,
     shutdown_timeout: Duration,
     _runtime_monitor: letta_telemetry::runtime::RuntimeMonitor,
 }
@@ -82,6 +86,13 @@ impl Server {
             })?;
         }
         let db = Db::connect(&config.effective_database_url(), config.max_db_connections).await?;
+        let interrupted = fail_interrupted_runs(&db).await?;
+        if interrupted > 0 {
+            tracing::warn!(
+                runs = interrupted,
+                "background runs left unfinished by an earlier process were marked failed"
+            );
+        }
         let (provider, base_url, api_key, provider_name) = match &config.llm {
             LlmEndpoint::Offline {
                 first_token_latency,
@@ -112,8 +123,12 @@ impl Server {
                 max_llm_calls: config.max_llm_calls_per_step.max(1),
             },
         );
+        let runs = BackgroundRuns::default();
         let app = crate::instrument::layers(
-            crate::routes::router(AppState { service }),
+            crate::routes::router(AppState {
+                service,
+                runs: runs.clone(),
+            }),
             config.http.clone(),
         );
         let listener = tokio::net::TcpListener::bind(config.listen)
@@ -137,7 +152,11 @@ impl Server {
             })
             .await
         });
-        tracing::info!(%addr, llm = %base_url, "letta server listening");
+        tracing::info!(
+            %addr,
+            llm = %letta_telemetry::settings::mask_url(&base_url),
+            "letta server listening"
+        );
         Ok(RunningServer {
             addr,
             llm_base_url: base_url,
@@ -145,6 +164,7 @@ impl Server {
             task: Some(task),
             db,
             provider,
+            runs,
             shutdown_timeout: config.shutdown_timeout,
             _runtime_monitor: letta_telemetry::runtime::RuntimeMonitor::start(),
         })
@@ -157,19 +177,29 @@ impl RunningServer {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting connections, drains in-flight requests (up to the
-    /// shutdown deadline), stops the offline provider and closes the pool.
-    /// Returns whether every request finished within the deadline.
+    /// Stops accepting connections, drains in-flight requests and
+    /// background runs (up to the shutdown deadline, for both), marks the
+    /// runs still unfinished then as failed with a reason, stops the offline
+    /// provider and closes the pool. Returns whether everything finished
+    /// within the deadline.
     pub async fn shutdown(mut self) -> bool {
+        let deadline = tokio::time::Instant::now() + self.shutdown_timeout;
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         let drained = match self.task.take() {
-            Some(task) => tokio::time::timeout(self.shutdown_timeout, task)
-                .await
-                .is_ok(),
+            Some(task) => tokio::time::timeout_at(deadline, task).await.is_ok(),
             None => true,
         };
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let cancelled = self.runs.drain(left).await;
+        if cancelled > 0 {
+            tracing::warn!(
+                runs = cancelled,
+                "background runs still running at the drain deadline were cancelled and marked failed"
+            );
+        }
+        let drained = drained && cancelled == 0;
         if let Some(provider) = self.provider.take() {
             provider.shutdown();
         }

@@ -13,6 +13,12 @@ pub enum ApiError {
     /// The request body is not the JSON expected.
     #[error("invalid request body: {0}")]
     BadRequest(String),
+    /// The request body is larger than the server accepts.
+    #[error("request body too large: the limit is {limit} bytes")]
+    PayloadTooLarge {
+        /// The limit, in bytes ([`crate::MAX_BODY_BYTES`]).
+        limit: usize,
+    },
     /// A path parameter is malformed.
     #[error("invalid path: {0}")]
     BadPath(String),
@@ -38,6 +44,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) | Self::BadPath(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::AgentNotFound(_) | Self::RunNotFound(_) => StatusCode::NOT_FOUND,
             Self::Llm(_) => StatusCode::BAD_GATEWAY,
             Self::Db(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -47,6 +54,11 @@ impl ApiError {
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            return Self::PayloadTooLarge {
+                limit: crate::MAX_BODY_BYTES,
+            };
+        }
         Self::BadRequest(rejection.body_text())
     }
 }
@@ -76,6 +88,7 @@ impl ApiError {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
+            Self::PayloadTooLarge { .. } => "PayloadTooLarge",
             Self::BadPath(_) => "BadPath",
             Self::AgentNotFound(_) => "AgentNotFound",
             Self::RunNotFound(_) => "RunNotFound",

@@ -17,6 +17,7 @@
 
 mod agent;
 mod app;
+mod background;
 mod config;
 mod db;
 mod error;
@@ -32,3 +33,7 @@ pub use db::DbEngine;
 pub use error::ApiError;
 pub use llm::{OFFLINE_MODEL, OFFLINE_PROVIDER, cost_usd};
 pub use tools::TOOL_NAMES;
+
+/// The largest request body the API accepts, in bytes (2 MiB); a larger one
+/// is answered `413 Payload Too Large`, naming the limit.
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;

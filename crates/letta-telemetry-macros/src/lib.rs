@@ -115,7 +115,7 @@
 //!
 //! Implements `letta_telemetry::TelemetryId` from the struct's `id` field
 //! (a `Display` type, or an `Option` of one), so a skipped value shows
-//! `<AgentState (excluded)>, id=agent-1`.
+//! `<AgentState (excluded, id=agent-1)>`.
 
 mod attr;
 mod expand;

@@ -1,5 +1,7 @@
 //! `init()`: installs every pipeline and returns the guard that shuts them down.
 
+use std::sync::Arc;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::settings::{Settings, SettingsError};
@@ -45,9 +47,15 @@ pub(crate) trait Pipeline: Send + Sync {
 
 /// Keeps telemetry running; flushes and shuts it down, within the configured
 /// deadline, when dropped or when [`TelemetryGuard::shutdown`] is called.
+///
+/// The deadline (`LETTA_TELEMETRY_SHUTDOWN_TIMEOUT_MS`) is one for all the
+/// work: traces, metrics, logs and Datadog are flushed and shut down at the
+/// same time, each on a thread of its own, exports in flight are cut at the
+/// deadline, and the guard returns by then whatever the collector does. What
+/// could not be sent is abandoned and counted ([`crate::export::stats`]).
 #[must_use = "telemetry stops when the guard is dropped"]
 pub struct TelemetryGuard {
-    pipelines: Vec<Box<dyn Pipeline>>,
+    pipelines: Vec<Arc<dyn Pipeline>>,
     shutdown_timeout: Duration,
     done: bool,
 }
@@ -62,12 +70,11 @@ impl std::fmt::Debug for TelemetryGuard {
 }
 
 impl TelemetryGuard {
-    /// Exports everything buffered so far, within the shutdown deadline.
+    /// Exports everything buffered so far; returns within the shutdown
+    /// deadline.
     pub fn flush(&self) {
         let deadline = Instant::now() + self.shutdown_timeout;
-        for p in &self.pipelines {
-            p.flush(deadline);
-        }
+        run_until(&self.pipelines, deadline, "flush", |p, d| p.flush(d));
     }
 
     /// Flushes and shuts every pipeline down; returns within the deadline.
@@ -82,10 +89,47 @@ impl TelemetryGuard {
         self.done = true;
         crate::global::disable_tracing();
         let deadline = Instant::now() + self.shutdown_timeout;
-        for p in &self.pipelines {
-            p.shutdown(deadline);
+        run_until(&self.pipelines, deadline, "stop", |p, d| p.shutdown(d));
+    }
+}
+
+/// Runs `op` on every pipeline at once, each on a thread of its own, and
+/// returns when all are done or at `deadline` (plus a few milliseconds),
+/// whichever comes first; a pipeline still working then is left to finish in
+/// the background. Returns how many finished.
+fn run_until(
+    pipelines: &[Arc<dyn Pipeline>],
+    deadline: Instant,
+    what: &str,
+    op: fn(&dyn Pipeline, Instant),
+) -> usize {
+    let (done_tx, done_rx) = mpsc::channel::<()>();
+    let mut started = 0;
+    for p in pipelines {
+        let pipeline = Arc::clone(p);
+        let done = done_tx.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("letta-telemetry-{what}-{}", p.name()))
+            .spawn(move || {
+                op(&*pipeline, deadline);
+                let _ = done.send(());
+            });
+        match spawned {
+            Ok(_) => started += 1,
+            // No thread to be had: do it here, still by the deadline.
+            Err(_) => op(&**p, deadline),
         }
     }
+    drop(done_tx);
+    let mut finished = pipelines.len() - started;
+    while finished < pipelines.len() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match done_rx.recv_timeout(left + Duration::from_millis(20)) {
+            Ok(()) => finished += 1,
+            Err(_) => break,
+        }
+    }
+    finished
 }
 
 impl Drop for TelemetryGuard {
@@ -99,20 +143,26 @@ impl Drop for TelemetryGuard {
 /// Datadog failures never fail `init`: they are logged and the rest goes on.
 pub fn init(settings: Settings) -> Result<TelemetryGuard, InitError> {
     let resource = crate::resource::build_resource(&settings);
-    let mut pipelines: Vec<Box<dyn Pipeline>> = Vec::new();
-    if let Some(p) = crate::export::install_traces(&settings, &resource)? {
-        pipelines.push(p);
+    let mut pipelines: Vec<Arc<dyn Pipeline>> = Vec::new();
+    // What degraded (a telemetry file that cannot be written): reported once,
+    // after the log pipeline is up.
+    let mut degraded = Vec::new();
+    if let Some(p) = crate::export::install_traces(&settings, &resource, &mut degraded)? {
+        pipelines.push(p.into());
     }
-    if let Some(p) = crate::metrics::install(&settings, &resource)? {
-        pipelines.push(p);
+    if let Some(p) = crate::metrics::install(&settings, &resource, &mut degraded)? {
+        pipelines.push(p.into());
     }
     if let Some(p) = crate::logs::install(&settings, &resource)? {
-        pipelines.push(p);
+        pipelines.push(p.into());
     }
     // After the log pipeline, so the warnings reach the installed subscriber.
     settings.log_warnings();
+    for warning in degraded {
+        tracing::warn!(target: "letta_telemetry", "{warning}");
+    }
     if let Some(p) = crate::datadog::install(&settings, &resource) {
-        pipelines.push(p);
+        pipelines.push(p.into());
     }
     Ok(TelemetryGuard {
         pipelines,

@@ -1,16 +1,18 @@
-//! A tokio runtime for export I/O, shared by the metric and log exporters.
+//! A tokio runtime for export I/O, owned by the metric and log exporters.
 //!
 //! The SDK's periodic reader and batch log processor poll export futures on
 //! their own threads, while the OTLP transports (tonic, async reqwest) need a
-//! tokio reactor. Exporters are wrapped so that every poll enters a runtime:
-//! the caller's multi-thread runtime when there is one, else a small one
-//! owned by the pipeline.
+//! tokio reactor. Exporters are wrapped so that every poll enters a small
+//! runtime that the exporter owns. It is never the application's runtime:
+//! that one may be gone (dropped at the end of `main`) while a last export
+//! still runs, and a future polled on a runtime that is shutting down panics.
+//! The exporter's runtime lives exactly as long as the exporter.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use tokio::runtime::{Handle, Runtime, RuntimeFlavor};
+use tokio::runtime::{Handle, Runtime};
 
 /// A runtime the pipeline owns; shut down in the background on drop so that
 /// dropping it inside async code never blocks or panics.
@@ -24,22 +26,16 @@ impl Drop for OwnedRuntime {
     }
 }
 
-/// The runtime to drive export I/O: the current multi-thread runtime, or a
-/// new one-worker runtime named `thread_name` (returned so that the caller
-/// keeps it alive).
-pub(crate) fn export_runtime(thread_name: &str) -> std::io::Result<(Handle, Option<OwnedRuntime>)> {
-    if let Ok(h) = Handle::try_current()
-        && h.runtime_flavor() == RuntimeFlavor::MultiThread
-    {
-        return Ok((h, None));
-    }
+/// A new one-worker runtime named `thread_name` to drive export I/O, and its
+/// handle; the caller keeps the runtime alive as long as its exporter.
+pub(crate) fn export_runtime(thread_name: &str) -> std::io::Result<(Handle, OwnedRuntime)> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .thread_name(thread_name)
         .enable_all()
         .build()?;
     let h = rt.handle().clone();
-    Ok((h, Some(OwnedRuntime(Some(rt)))))
+    Ok((h, OwnedRuntime(Some(rt))))
 }
 
 pin_project_lite::pin_project! {

@@ -19,11 +19,13 @@
 //! With no OTLP endpoint configured, traces and metrics are written as
 //! OTLP-JSON lines under `<LETTA_DIR>/logs/`, so no collector is needed.
 
+mod deadline;
 mod global;
 mod helpers;
 mod init;
 mod io_runtime;
 mod otlp_transport;
+mod private_file;
 mod resource;
 mod timestamp;
 

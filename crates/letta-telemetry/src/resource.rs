@@ -31,8 +31,10 @@ use crate::settings::{Field, Settings, Source};
 pub struct HostIdentity {
     /// `host.name`.
     pub host_name: Option<String>,
-    /// `device.id`: the first non-loopback MAC address as an integer (as the
-    /// reference does), else the first 48 bits of `/etc/machine-id`.
+    /// `device.id`: a stable per-machine number that identifies no
+    /// hardware: a keyed hash of the OS's machine id (`/etc/machine-id`),
+    /// never a MAC address. The key is this crate's own, so the value cannot
+    /// be matched with the machine id other software reports.
     pub device_id: Option<i64>,
 }
 
@@ -52,52 +54,31 @@ impl HostIdentity {
                 .ok()
                 .map(|h| h.to_string_lossy().into_owned())
                 .filter(|h| !h.is_empty()),
-            device_id: mac_device_id(Path::new("/sys/class/net"))
-                .or_else(|| machine_id_device_id(Path::new("/etc/machine-id")))
+            device_id: machine_id_device_id(Path::new("/etc/machine-id"))
                 .or_else(|| machine_id_device_id(Path::new("/var/lib/dbus/machine-id"))),
         }
     }
 }
 
-/// The first non-loopback, non-zero MAC address under `net_dir`, as an
-/// integer; physical interfaces (with a `device` link) first, then by name.
-fn mac_device_id(net_dir: &Path) -> Option<i64> {
-    let mut interfaces: Vec<(bool, String, i64)> = std::fs::read_dir(net_dir)
-        .ok()?
-        .filter_map(Result::ok)
-        .filter_map(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name == "lo" {
-                return None;
-            }
-            let address = std::fs::read_to_string(entry.path().join("address")).ok()?;
-            let mac = parse_mac(address.trim())?;
-            let virtual_if = !entry.path().join("device").exists();
-            Some((virtual_if, name, mac))
-        })
-        .collect();
-    interfaces.sort();
-    interfaces.first().map(|(_, _, mac)| *mac)
-}
+/// The key of the device-id hash: the same machine id gives another value
+/// here than in any other program.
+const DEVICE_ID_KEY: &[u8] = b"letta-telemetry device.id v1:";
 
-/// `aa:bb:cc:dd:ee:ff` as an integer; `None` for malformed or all-zero.
-fn parse_mac(s: &str) -> Option<i64> {
-    let parts: Vec<&str> = s.split(':').collect();
-    if parts.len() != 6 {
-        return None;
-    }
-    let mut value: i64 = 0;
-    for part in parts {
-        value = (value << 8) | i64::from(u8::from_str_radix(part, 16).ok()?);
-    }
-    (value != 0).then_some(value)
-}
-
-/// The first 48 bits of a machine-id file (32 hex digits) as an integer.
+/// A keyed hash (FNV-1a, 64 bits, over the key then the id) of a machine-id
+/// file, as a positive integer. Written out rather than `DefaultHasher`,
+/// whose output may change between Rust releases: the id must stay stable.
 fn machine_id_device_id(path: &Path) -> Option<i64> {
     let id = std::fs::read_to_string(path).ok()?;
-    let head = id.trim().get(..12)?;
-    i64::from_str_radix(head, 16).ok().filter(|v| *v != 0)
+    let id = id.trim();
+    if id.len() < 16 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in DEVICE_ID_KEY.iter().chain(id.as_bytes()) {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    Some((hash >> 1) as i64).filter(|v| *v != 0)
 }
 
 /// Builds the resource: `service.name`, `service.version`, `letta.version`,
@@ -172,40 +153,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn mac_parsing() {
-        assert_eq!(parse_mac("00:00:00:00:00:01"), Some(1));
-        assert_eq!(parse_mac("02:42:ac:11:00:02"), Some(0x0242_ac11_0002));
-        assert_eq!(parse_mac("00:00:00:00:00:00"), None);
-        assert_eq!(parse_mac("zz:00:00:00:00:00"), None);
-        assert_eq!(parse_mac("00:00"), None);
-    }
-
-    #[test]
-    fn mac_from_sysfs_skips_loopback_and_prefers_physical() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let add = |name: &str, mac: &str, physical: bool| {
-            let p = dir.path().join(name);
-            std::fs::create_dir_all(&p).expect("mkdir");
-            std::fs::write(p.join("address"), format!("{mac}\n")).expect("write");
-            if physical {
-                std::fs::create_dir_all(p.join("device")).expect("mkdir");
-            }
-        };
-        add("lo", "00:00:00:00:00:09", false);
-        add("docker0", "00:00:00:00:00:05", false);
-        add("eth0", "00:00:00:00:00:07", true);
-        assert_eq!(mac_device_id(dir.path()), Some(7));
-        std::fs::remove_dir_all(dir.path().join("eth0")).expect("rm");
-        assert_eq!(mac_device_id(dir.path()), Some(5));
-        assert_eq!(mac_device_id(&dir.path().join("missing")), None);
-    }
-
-    #[test]
-    fn machine_id_fallback() {
+    fn device_id_is_a_stable_keyed_hash_of_the_machine_id() {
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("machine-id");
-        std::fs::write(&p, "0123456789abcdef0123456789abcdef\n").expect("write");
-        assert_eq!(machine_id_device_id(&p), Some(0x0123_4567_89ab));
+        let id = "0123456789abcdef0123456789abcdef";
+        std::fs::write(&p, format!("{id}\n")).expect("write");
+        let first = machine_id_device_id(&p);
+        assert_eq!(first, machine_id_device_id(&p), "stable");
+        let value = first.unwrap_or_default();
+        assert!(value > 0);
+        // Nothing of the machine id shows through.
+        assert_ne!(
+            value,
+            i64::from_str_radix(&id[..15], 16).unwrap_or_default()
+        );
+        assert!(!format!("{value:x}").contains("0123456789"));
+        std::fs::write(&p, "fedcba9876543210fedcba9876543210").expect("write");
+        assert_ne!(
+            machine_id_device_id(&p),
+            first,
+            "another machine, another id"
+        );
         std::fs::write(&p, "short").expect("write");
         assert_eq!(machine_id_device_id(&p), None);
     }

@@ -241,7 +241,7 @@ async fn handler_error_is_json_and_recorded_as_exception() {
 }
 
 #[tokio::test]
-async fn excluded_routes_get_no_span_and_unmatched_routes_keep_the_path() {
+async fn excluded_routes_get_no_span_and_unmatched_routes_are_named_by_method_alone() {
     let recorder = install_span_recorder();
     let server = serve(app(HttpConfig::default())).await;
     let client = reqwest::Client::new();
@@ -249,9 +249,34 @@ async fn excluded_routes_get_no_span_and_unmatched_routes_keep_the_path() {
     assert_eq!(health.status(), 200);
     assert!(health.headers().get("x-trace-id").is_none());
     client.get(server.url("/v1/nope")).send().await.unwrap();
-    let fallback = wait_span(&recorder, "GET /v1/nope").await;
+    client
+        .get(server.url("/v1/agents/..%2F..%2Fetc%2Fpasswd/x"))
+        .send()
+        .await
+        .unwrap();
+    // Unbounded paths never become span names: the method alone, the path
+    // in url.path.
+    let fallback = wait_span(&recorder, "GET").await;
     assert_eq!(attr(&fallback, "http.status_code"), Some(&Value::I64(404)));
     assert_eq!(attr(&fallback, "http.route"), None);
+    assert_eq!(attr(&fallback, "url.path"), Some(&Value::from("/v1/nope")));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while recorder.named("GET").len() < 2 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(recorder.named("GET").len(), 2);
+    assert!(
+        recorder
+            .spans()
+            .iter()
+            .all(|s| !s.name.contains("nope") && !s.name.contains("passwd")),
+        "{:?}",
+        recorder
+            .spans()
+            .iter()
+            .map(|s| s.name.clone())
+            .collect::<Vec<_>>()
+    );
     assert!(recorder.spans().iter().all(|s| !s.name.contains("health")));
 
     // a custom list replaces the default

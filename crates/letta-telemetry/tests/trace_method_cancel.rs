@@ -67,7 +67,10 @@ fn dropped_call_records_cancelled_error() {
 
     let span = &recorder.spans()[0];
     assert_eq!(span.name, "trace_method_cancel.never_finishes");
-    assert_eq!(span.status, Status::error("never_finishes was cancelled"));
+    assert_eq!(
+        span.status,
+        Status::error("CancelledError: never_finishes was cancelled")
+    );
     assert_eq!(
         event_attr(span, "exception.type"),
         Some(Value::from("CancelledError"))

@@ -87,7 +87,7 @@ fn err_sets_error_and_records_the_exception() {
     let recorder = install_span_recorder();
     assert!(fallible(true).is_err());
     let span = &recorder.spans()[0];
-    assert_eq!(span.status, Status::error("step 3 failed"));
+    assert_eq!(span.status, Status::error("StepError: step 3 failed"));
     assert_eq!(
         exception(span),
         [
@@ -118,7 +118,7 @@ fn error_without_display_uses_debug() {
     let recorder = install_span_recorder();
     assert!(debug_only().is_err());
     let span = &recorder.spans()[0];
-    assert_eq!(span.status, Status::error("Broken"));
+    assert_eq!(span.status, Status::error("DebugOnly: Broken"));
     assert_eq!(
         exception(span)[0],
         ("exception.type".to_string(), Value::from("DebugOnly"))

@@ -73,7 +73,7 @@ fn long_debug_output_is_cut_and_reports_a_lower_bound() {
     let (head, marker) = recorded.split_at(MAX_PARAM_SIZE);
     assert!(head.is_char_boundary(head.len()));
     let n: usize = marker
-        .strip_prefix("... (truncated, original size: ")
+        .strip_prefix("... (truncated, original size: at least ")
         .and_then(|m| m.strip_suffix(" chars)"))
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("bad marker {marker:?}"));
@@ -123,4 +123,33 @@ fn values_under_the_total_are_all_kept() {
     assert_eq!(text(span, "parameter.b").len(), half.len());
     assert_eq!(attr(span, "parameter.c"), Some(Value::I64(5)));
     assert_eq!(attr(span, "parameters.truncated"), None);
+}
+
+#[trace_method]
+fn big_then_request_data(a: &str, b: &str, request_data: &str) {
+    let _ = (a, b, request_data);
+}
+
+#[test]
+fn request_data_is_recorded_even_past_the_total() {
+    let recorder = install_span_recorder();
+    let big = "z".repeat(3 * 1024 * 1024);
+    big_then_request_data(&big, &big, r#"{"agent":"a-1"}"#);
+    let span = &recorder.spans()[0];
+    assert_eq!(attr(span, "parameter.b"), None, "b crosses the total");
+    assert_eq!(attr(span, "parameters.truncated"), Some(Value::Bool(true)));
+    assert_eq!(text(span, "parameter.request_data"), r#"{"agent":"a-1"}"#);
+}
+
+#[test]
+fn a_huge_request_data_past_the_total_is_cut_at_two_mib_not_dropped() {
+    let recorder = install_span_recorder();
+    let big = "z".repeat(3 * 1024 * 1024);
+    big_then_request_data(&big, &big, &big);
+    let recorded = text(&recorder.spans()[0], "parameter.request_data");
+    assert!(recorded.ends_with(&format!(
+        "... (truncated, original size: {} chars)",
+        big.len()
+    )));
+    assert_eq!(recorded.find("... (truncated"), Some(MAX_PARAM_SIZE));
 }

@@ -71,7 +71,7 @@ fn sync_panic_is_recorded_then_resumed() {
         "the original payload is resumed"
     );
     let span = &recorder.spans()[0];
-    assert_eq!(span.status, Status::error("exploded at 2"));
+    assert_eq!(span.status, Status::error("panic: exploded at 2"));
     assert_eq!(
         event_attr(span, "exception.type"),
         Some(Value::from("panic"))
@@ -88,7 +88,7 @@ async fn async_panic_is_recorded_then_resumed() {
     let joined = tokio::spawn(explode_later(1)).await;
     assert!(joined.is_err_and(|e| e.is_panic()));
     let span = &recorder.spans()[0];
-    assert_eq!(span.status, Status::error("async exploded at 1"));
+    assert_eq!(span.status, Status::error("panic: async exploded at 1"));
     assert_eq!(
         event_attr(span, "exception.type"),
         Some(Value::from("panic"))

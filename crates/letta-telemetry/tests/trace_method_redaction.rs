@@ -24,13 +24,15 @@ fn call(
     password: String,
     authorization: &str,
     db_credentials: &str,
-    session_cookie: &str,
+    tenant_pin: &str,
     wrapped: Secret<&str>,
     login: Login,
     user: &str,
+    max_tokens: u32,
+    session_id: &str,
 ) {
     let _ = (api_key, password, authorization, db_credentials);
-    let _ = (session_cookie, wrapped, login, user);
+    let _ = (tenant_pin, wrapped, login, user, max_tokens, session_id);
 }
 
 fn run() {
@@ -39,13 +41,15 @@ fn run() {
         "hunter2".into(),
         "Bearer x",
         "c",
-        "cookie-1",
+        "pin-1",
         Secret::new("inner"),
         Login {
             user: "ann",
             password: Secret::new("pw".into()),
         },
         "ann",
+        256,
+        "sess-1",
     );
 }
 
@@ -60,6 +64,7 @@ fn secret_names_and_secret_values_are_redacted() {
         "authorization",
         "db_credentials",
         "wrapped",
+        "session_id",
     ] {
         assert_eq!(
             attr(span, &format!("parameter.{key}")),
@@ -75,8 +80,13 @@ fn secret_names_and_secret_values_are_redacted() {
     );
     assert_eq!(attr(span, "parameter.user"), Some(Value::from("ann")));
     assert_eq!(
-        attr(span, "parameter.session_cookie"),
-        Some(Value::from("cookie-1"))
+        attr(span, "parameter.max_tokens"),
+        Some(Value::I64(256)),
+        "a token count is not a token"
+    );
+    assert_eq!(
+        attr(span, "parameter.tenant_pin"),
+        Some(Value::from("pin-1"))
     );
     let all = format!("{:?}", span.attributes);
     for secret in ["sk-1", "hunter2", "Bearer", "inner", "\"pw\""] {
@@ -88,11 +98,11 @@ fn secret_names_and_secret_values_are_redacted() {
 fn the_list_is_configurable_at_runtime() {
     let recorder = install_span_recorder();
     run();
-    redact::set_secret_names(["cookie"]).unwrap_or_else(|e| panic!("{e}"));
+    redact::set_secret_names(["pin"]).unwrap_or_else(|e| panic!("{e}"));
     run();
     let spans = recorder.spans();
     assert_eq!(
-        attr(&spans[1], "parameter.session_cookie"),
+        attr(&spans[1], "parameter.tenant_pin"),
         Some(Value::from("<redacted>")),
         "a cached decision is refreshed when the list changes"
     );

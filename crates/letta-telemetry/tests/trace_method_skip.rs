@@ -69,21 +69,21 @@ fn default_skip_list_records_type_and_ids() {
     let span = &recorder.named("trace_method_skip.defaults")[0];
     assert_eq!(
         text(span, "parameter.agent_state"),
-        "<AgentState (excluded)>, id=agent-1"
+        "<AgentState (excluded, id=agent-1)>"
     );
     assert_eq!(
         text(span, "parameter.messages"),
-        "<Vec<Message> (excluded)>, ids=[1,2,3,4,5... (12 total)]"
+        "<Vec<Message> (excluded, ids=[1,2,3,4,5... (12 total)])>"
     );
     assert_eq!(
         text(span, "parameter.in_context_messages"),
-        "<[Message] (excluded)>, ids=[1,2,3]"
+        "<[Message] (excluded, ids=[1,2,3])>"
     );
     assert_eq!(text(span, "parameter.memory"), "<Memory (excluded)>");
     assert_eq!(text(span, "parameter.content"), "<String (excluded)>");
     assert_eq!(
         text(span, "parameter.chunks"),
-        "<Vec<Message> (excluded)>, ids=[]"
+        "<Vec<Message> (excluded, ids=[])>"
     );
     assert_eq!(text(span, "parameter.request_data"), "{\"q\":1}");
     assert_eq!(text(span, "parameter.agent_id"), "agent-1");
@@ -168,7 +168,7 @@ fn skip_option_adds_to_the_list() {
     );
     assert_eq!(
         text(span, "parameter.agent_state"),
-        "<AgentState (excluded)>, id=a1"
+        "<AgentState (excluded, id=a1)>"
     );
     assert_eq!(attr(span, "parameter.visible"), Some(Value::I64(4)));
 }
@@ -185,7 +185,7 @@ fn skip_all_skips_everything_but_request_data() {
     let span = &recorder.named("trace_method_skip.skip_everything")[0];
     assert_eq!(
         text(span, "parameter.messages"),
-        "<Vec<Message> (excluded)>, ids=[1,2]"
+        "<Vec<Message> (excluded, ids=[1,2])>"
     );
     assert_eq!(text(span, "parameter.n"), "<i64 (excluded)>");
     assert_eq!(text(span, "parameter.request_data"), "body");

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use clap::Args;
 use letta_server::Server;
+use letta_telemetry::settings::mask_url;
 
 use super::server_env::{server_config, settings_error};
 
@@ -34,9 +35,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     config.shutdown_timeout = Duration::from_secs(args.drain_timeout);
     let server = Server::start(config).await?;
     println!("letta server listening on {}", server.base_url());
-    println!("model endpoint: {}", server.llm_base_url);
+    // Every URL printed goes through the one masking function: user info
+    // and secret query parameters never reach the terminal.
+    println!("model endpoint: {}", mask_url(&server.llm_base_url));
     match settings.traces_endpoint() {
-        Some(endpoint) => println!("telemetry: OTLP to {endpoint}"),
+        Some(endpoint) => println!("telemetry: OTLP to {}", mask_url(&endpoint)),
         None => println!("telemetry: files under {}", settings.logs_dir().display()),
     }
     wait_for_signal().await;

@@ -41,15 +41,20 @@ pub fn read_file(path: &Path) -> Result<FileSpans, TraceError> {
         }
     })?;
     let mut out = FileSpans::default();
-    for (index, line) in BufReader::new(file).lines().enumerate() {
+    // Split on bytes, not `lines()`: a line torn by a full disk can end in
+    // the middle of a UTF-8 character, and must be skipped like any other
+    // malformed line rather than end the read.
+    for (index, line) in BufReader::new(file).split(b'\n').enumerate() {
         let line = line.map_err(|source| TraceError::Io {
             path: path.to_owned(),
             source,
         })?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        match parse_line(&line) {
+        let parsed = match std::str::from_utf8(&line) {
+            Ok(text) if text.trim().is_empty() => continue,
+            Ok(text) => parse_line(text),
+            Err(e) => Err(format!("not UTF-8: {e}")),
+        };
+        match parsed {
             Ok(spans) => out.spans.extend(spans),
             Err(reason) => {
                 out.skipped_lines += 1;

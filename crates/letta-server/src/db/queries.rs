@@ -132,4 +132,25 @@ impl Db {
         .fetch_optional(conn)
         .await)
     }
+
+    /// Marks every run still `created` or `running` as failed with `error`;
+    /// returns how many.
+    pub async fn fail_unfinished_runs(
+        &self,
+        error: &str,
+        updated_at: i64,
+    ) -> Result<u64, sqlx::Error> {
+        with_conn!(self, conn => sqlx::query(
+            "UPDATE runs SET status = $1, error = $2, updated_at = $3 \
+             WHERE status = $4 OR status = $5",
+        )
+        .bind(RunStatus::Failed.as_str())
+        .bind(error)
+        .bind(updated_at)
+        .bind(RunStatus::Created.as_str())
+        .bind(RunStatus::Running.as_str())
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))
+    }
 }

@@ -87,8 +87,8 @@ pub(crate) async fn send_async(
     state.service.db.insert_run(&run).await?;
     let service = state.service.clone();
     let run_id = run.id.clone();
-    registry().add_in_flight_background(1);
-    letta_telemetry::context::spawn(async move {
+    let tracked_id = run.id.clone();
+    state.runs.spawn(state.service.db.clone(), tracked_id, async move {
         let db = service.db.clone();
         let _ = db
             .update_run(
@@ -120,7 +120,6 @@ pub(crate) async fn send_async(
         {
             tracing::error!(run_id = %run_id, error = &e as &dyn std::error::Error, "could not save the run's outcome");
         }
-        registry().add_in_flight_background(-1);
     });
     Ok((StatusCode::ACCEPTED, Json(run)))
 }

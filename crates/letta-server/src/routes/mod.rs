@@ -6,6 +6,7 @@ mod messages;
 mod runs;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::app::AppState;
@@ -26,5 +27,6 @@ pub(crate) fn router(state: AppState) -> Router {
             post(messages::send_async),
         )
         .route("/v1/runs/{run_id}", get(runs::get))
+        .layer(DefaultBodyLimit::max(crate::MAX_BODY_BYTES))
         .with_state(state)
 }

@@ -9,6 +9,7 @@
 //!   rotated by size ([`OtlpJsonFileExporter`] over a [`JsonLinesFile`], which
 //!   the metric and log pipelines reuse for their own files).
 
+mod classify;
 mod file;
 mod file_exporter;
 mod otlp;
@@ -44,14 +45,18 @@ pub const TRACER_NAME: &str = "letta";
 pub const TRACES_FILE: &str = "traces.json";
 
 /// Installs the export pipeline, or returns `None` when tracing is off.
+///
+/// A trace file that cannot be opened does not fail: spans are counted as
+/// lost until it can be, and `warnings` gets one line saying so.
 pub(crate) fn install_traces(
     settings: &Settings,
     resource: &Resource,
+    warnings: &mut Vec<String>,
 ) -> Result<Option<Box<dyn Pipeline>>, InitError> {
     if !settings.tracing_enabled() {
         return Ok(None);
     }
-    let processor = build_processor(settings)?;
+    let processor = build_processor(settings, warnings)?;
     // With Datadog on, Datadog's crate builds the provider around our
     // processor, with its own sampling.
     let mut own_sampler = None;
@@ -74,7 +79,10 @@ pub(crate) fn install_traces(
         tracing::debug!(
             target: LOG_TARGET,
             destination = %otlp::traces_target(settings)
-                .map_or_else(|| settings.logs_dir().join(TRACES_FILE).display().to_string(), |t| t.endpoint),
+                .map_or_else(
+                    || settings.logs_dir().join(TRACES_FILE).display().to_string(),
+                    |t| crate::settings::mask_url(&t.endpoint),
+                ),
             "trace pipeline installed"
         );
     }
@@ -85,7 +93,10 @@ pub(crate) fn install_traces(
 }
 
 /// The processor (and its exporter) the settings describe.
-fn build_processor(settings: &Settings) -> Result<BoundedBatchSpanProcessor, InitError> {
+fn build_processor(
+    settings: &Settings,
+    warnings: &mut Vec<String>,
+) -> Result<BoundedBatchSpanProcessor, InitError> {
     let config = BatchConfig::from_settings(settings);
     match otlp::traces_target(settings) {
         Some(target) => {
@@ -95,12 +106,15 @@ fn build_processor(settings: &Settings) -> Result<BoundedBatchSpanProcessor, Ini
             })
         }
         None => {
-            let file = JsonLinesFile::for_settings(settings, TRACES_FILE).map_err(|source| {
-                InitError::Io {
-                    path: settings.logs_dir().join(TRACES_FILE),
-                    source,
-                }
-            })?;
+            let (file, error) = JsonLinesFile::for_settings(settings, TRACES_FILE);
+            if let Some(e) = error {
+                warnings.push(format!(
+                    "could not open the trace file {}: {e}; spans are counted as lost \
+                     (letta_telemetry::export::stats) until it can be written, tried again every {}s",
+                    file.path().display(),
+                    file::REOPEN_INTERVAL.as_secs()
+                ));
+            }
             BoundedBatchSpanProcessor::new(config.with_split_on_too_large(false), move || {
                 Ok(OtlpJsonFileExporter::new(Arc::new(file)))
             })

@@ -9,7 +9,10 @@
 //! - sizes every request below `max_request_bytes` (by an upper bound of the
 //!   protobuf encoding), cuts down a span that alone is too large, and splits
 //!   a request in half when the collector still answers "too large";
-//! - flushes and shuts down by a deadline, even when the collector is gone.
+//! - flushes and shuts down by a deadline, even when the collector is gone:
+//!   shutdown cuts an export in flight at the deadline, and every span still
+//!   queued or in flight then is counted as lost (a timeout), so each span
+//!   that reached the processor is either exported or counted.
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -23,10 +26,12 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use opentelemetry_sdk::trace::{Span, SpanData, SpanExporter, SpanProcessor};
 
+use super::classify::classify;
 use super::size::{
     resource_size_upper_bound, scope_size_upper_bound, span_size_upper_bound, truncate_span,
 };
-use super::stats::{ExportStats, FailureReason, QueueDepth};
+use super::stats::{ExportStats, FailureReason, QueueDepth, take_partial_loss};
+use crate::deadline::ExportDeadline;
 use crate::init::InitError;
 use crate::settings::Settings;
 
@@ -130,6 +135,8 @@ struct Inner {
     max_queue_bytes: usize,
     max_batch_spans: usize,
     trigger_bytes: usize,
+    /// Cut at the shutdown deadline: ends an export in flight.
+    deadline: ExportDeadline,
     worker: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
@@ -181,6 +188,8 @@ impl BoundedBatchSpanProcessor {
         super::stats::register_queue(&shared.depth);
         let worker_shared = shared.clone();
         let worker_config = config.clone();
+        let deadline = ExportDeadline::default();
+        let worker_deadline = deadline.clone();
         let handle = std::thread::Builder::new()
             .name("letta-telemetry-spans".into())
             .spawn(move || {
@@ -213,6 +222,7 @@ impl BoundedBatchSpanProcessor {
                 };
                 Worker {
                     rt,
+                    deadline: worker_deadline,
                     exporter,
                     spans: span_rx,
                     shared: worker_shared,
@@ -252,6 +262,7 @@ impl BoundedBatchSpanProcessor {
                 max_queue_bytes: config.max_queue_bytes,
                 max_batch_spans: config.max_batch_spans,
                 trigger_bytes: config.max_request_bytes,
+                deadline,
                 worker: Mutex::new(Some(handle)),
             }),
         })
@@ -280,6 +291,9 @@ impl BoundedBatchSpanProcessor {
         if self.inner.shared.shut_down.swap(true, Ordering::AcqRel) {
             return true;
         }
+        // An export in flight ends by the deadline, so the worker reaches
+        // the shutdown message (and counts what is left) in time.
+        self.inner.deadline.cut_at(deadline);
         let (done, wait) = sync_channel(1);
         let sent = self
             .inner
@@ -380,6 +394,7 @@ impl SpanProcessor for BoundedBatchSpanProcessor {
 /// The worker thread: owns the exporter and its runtime.
 struct Worker<E> {
     rt: tokio::runtime::Runtime,
+    deadline: ExportDeadline,
     exporter: E,
     spans: Receiver<Queued>,
     shared: Arc<Shared>,
@@ -501,14 +516,15 @@ impl<E: SpanExporter> Worker<E> {
                 .then(|| batch.clone());
             stats.record_request(bytes as u64);
             let started = Instant::now();
-            let result = self.rt.block_on(async {
-                tokio::time::timeout(timeout, self.exporter.export(batch)).await
-            });
+            let result = self.rt.block_on(
+                self.deadline
+                    .bound(self.exporter.export(batch), Some(timeout)),
+            );
             let took = started.elapsed();
             let outcome = match result {
-                Ok(Ok(())) => Ok(()),
-                Ok(Err(e)) => Err(classify(&e)),
-                Err(_) => Err(FailureReason::Timeout),
+                Some(Ok(())) => Ok(()),
+                Some(Err(e)) => Err(classify(&e)),
+                None => Err(FailureReason::Timeout),
             };
             if outcome == Err(FailureReason::TooLarge) {
                 // the collector's limit may have come down: copy again
@@ -517,7 +533,12 @@ impl<E: SpanExporter> Worker<E> {
             match (outcome, copy) {
                 (Ok(()), _) => {
                     self.accepted_bytes = self.accepted_bytes.max(bytes);
-                    ExportStats::add(&stats.spans_exported, n);
+                    let lost = take_partial_loss().min(n);
+                    ExportStats::add(&stats.spans_exported, n - lost);
+                    if lost > 0 {
+                        stats.record_failure(FailureReason::Io, lost);
+                        self.last_failure = Some(FailureReason::Io);
+                    }
                     self.log_export(n, bytes, took, "ok");
                 }
                 (Err(FailureReason::TooLarge), Some(mut copy)) if copy.len() > 1 || cuts < 3 => {
@@ -611,32 +632,5 @@ impl<E: SpanExporter> Worker<E> {
         self.warned_drops = dropped;
         self.warned_failed = failed;
         self.last_warning = Some(now);
-    }
-}
-
-/// Maps an exporter error to a [`FailureReason`].
-pub(crate) fn classify(error: &OTelSdkError) -> FailureReason {
-    match error {
-        OTelSdkError::Timeout(_) => FailureReason::Timeout,
-        OTelSdkError::InternalFailure(message) => {
-            let m = message.as_str();
-            if m.contains("ResourceExhausted")
-                || m.contains("OutOfRange")
-                || m.contains("status code: 413")
-            {
-                FailureReason::TooLarge
-            } else if m.contains("Unavailable")
-                || m.contains("network error")
-                || m.contains("onnect")
-                || m.contains("dns")
-            {
-                FailureReason::Unavailable
-            } else if m.starts_with("io:") {
-                FailureReason::Io
-            } else {
-                FailureReason::Rejected
-            }
-        }
-        _ => FailureReason::Rejected,
     }
 }

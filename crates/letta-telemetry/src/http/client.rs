@@ -18,8 +18,10 @@ use super::redact::redact_url;
 /// query parameters `REDACTED`), `server.address`, `server.port` and
 /// `http.response.status_code`; the status is ERROR from 400 up and on
 /// transport errors. The span context is injected (`traceparent`) so the
-/// server continues the trace. When tracing is off the call goes straight
-/// through.
+/// server continues the trace. Baggage (the `baggage` header, which may
+/// carry what an inbound request put there) is sent only to the hosts named
+/// with [`ClientTracing::with_baggage_to`]: none by default. When tracing is
+/// off the call goes straight through.
 ///
 /// ```
 /// let client = reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
@@ -29,7 +31,37 @@ use super::redact::redact_url;
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct ClientTracing {
-    _private: (),
+    /// Hosts (lower case) that receive the `baggage` header.
+    baggage_hosts: Vec<String>,
+}
+
+impl ClientTracing {
+    /// Sends the `baggage` header to these hosts (exact host names, any
+    /// port) besides `traceparent`; every other destination gets trace
+    /// context only.
+    ///
+    /// ```
+    /// let tracing = letta_telemetry::http::ClientTracing::default()
+    ///     .with_baggage_to(["billing.internal"]);
+    /// # drop(tracing);
+    /// ```
+    #[must_use]
+    pub fn with_baggage_to<I, S>(mut self, hosts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.baggage_hosts = hosts
+            .into_iter()
+            .map(|h| h.as_ref().to_ascii_lowercase())
+            .collect();
+        self
+    }
+
+    fn sends_baggage_to(&self, url: &reqwest::Url) -> bool {
+        url.host_str()
+            .is_some_and(|h| self.baggage_hosts.iter().any(|b| b.eq_ignore_ascii_case(h)))
+    }
 }
 
 #[async_trait::async_trait]
@@ -67,7 +99,8 @@ impl Middleware for ClientTracing {
             span.set_attributes(attributes);
         }
         let cx = parent.with_span(span);
-        inject(&cx, request.headers_mut());
+        let baggage = self.sends_baggage_to(request.url());
+        inject(&cx, request.headers_mut(), baggage);
 
         let result = next.run(request, extensions).with_context(cx.clone()).await;
 

@@ -124,6 +124,25 @@ pub(crate) fn span_name(method: &str, target: &str) -> Cow<'static, str> {
     Cow::Owned(name)
 }
 
+/// The span name of a request that no route matched: the method, or `HTTP`
+/// for a method outside the standard ones (so custom methods cannot make
+/// names unbounded either, as the semantic conventions advise).
+pub(crate) fn unmatched_span_name(method: &http::Method) -> &'static str {
+    use http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        Method::TRACE => "TRACE",
+        Method::CONNECT => "CONNECT",
+        _ => "HTTP",
+    }
+}
+
 /// Most distinct span names kept for the life of the process. An app has
 /// as many as it has (route, method) pairs; past this (a router built from
 /// unbounded input) names are built per request instead.

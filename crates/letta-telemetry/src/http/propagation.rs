@@ -39,15 +39,21 @@ impl Extractor for HeaderExtractor<'_> {
     }
 }
 
-struct HeaderInjector<'a>(&'a mut HeaderMap);
+struct HeaderInjector<'a> {
+    headers: &'a mut HeaderMap,
+    baggage: bool,
+}
 
 impl Injector for HeaderInjector<'_> {
     fn set(&mut self, key: &str, value: String) {
+        if !self.baggage && key.eq_ignore_ascii_case("baggage") {
+            return;
+        }
         if let (Ok(name), Ok(value)) = (
             HeaderName::from_bytes(key.as_bytes()),
             HeaderValue::from_str(&value),
         ) {
-            self.0.insert(name, value);
+            self.headers.insert(name, value);
         }
     }
 }
@@ -66,10 +72,13 @@ pub(crate) fn extract(base: &Context, headers: &HeaderMap, w3c: W3cHeaders<'_>) 
     })
 }
 
-/// Writes the span context of `cx` into `headers` (e.g. `traceparent`).
-pub(crate) fn inject(cx: &Context, headers: &mut HeaderMap) {
+/// Writes the span context of `cx` into `headers` (e.g. `traceparent`);
+/// the `baggage` header only when `baggage` is true: baggage that came in
+/// with a request (user ids, internal flags) is not forwarded to a third
+/// party unless its destination is allowed.
+pub(crate) fn inject(cx: &Context, headers: &mut HeaderMap, baggage: bool) {
     opentelemetry::global::get_text_map_propagator(|p| {
-        p.inject_context(cx, &mut HeaderInjector(headers));
+        p.inject_context(cx, &mut HeaderInjector { headers, baggage });
     });
 }
 

@@ -10,18 +10,10 @@ use super::config::DENIED_HEADERS;
 /// The replacement of every redacted value.
 pub(crate) const REDACTED: &str = "REDACTED";
 
-/// Query parameters that carry signatures or keys in common URL schemes
-/// (semantic conventions' default list), beside the secret-looking names.
-const SECRET_QUERY_PARAMS: [&str; 5] = [
-    "sig",
-    "signature",
-    "x-goog-signature",
-    "awsaccesskeyid",
-    "x-amz-signature",
-];
-
-/// Whether a key, parameter or header name looks like a secret (the list
-/// shared with `#[trace_method]`).
+/// Whether a key, parameter or header name is secret: the project's one
+/// policy ([`crate::redact::is_secret_name`]), which also covers the URL
+/// signature parameters of common schemes (`sig`, `X-Amz-Signature`,
+/// `AWSAccessKeyId`, …).
 pub(crate) fn is_secret_name(name: &str) -> bool {
     crate::redact::is_secret_name(name)
 }
@@ -31,19 +23,12 @@ pub(crate) fn is_denied_header(name: &HeaderName) -> bool {
     DENIED_HEADERS.contains(&name.as_str()) || is_secret_name(name.as_str())
 }
 
-fn is_secret_query_param(name: &str) -> bool {
-    SECRET_QUERY_PARAMS
-        .iter()
-        .any(|p| p.eq_ignore_ascii_case(name))
-        || is_secret_name(name)
-}
-
 /// The query string with the values of secret-looking parameters replaced by
 /// `REDACTED`. Borrows when nothing is redacted.
 pub(crate) fn redact_query(query: &str) -> Cow<'_, str> {
     let needs = query.split('&').any(|pair| {
         let name = pair.split_once('=').map_or(pair, |(n, _)| n);
-        is_secret_query_param(name)
+        is_secret_name(name)
     });
     if !needs {
         return Cow::Borrowed(query);
@@ -54,7 +39,7 @@ pub(crate) fn redact_query(query: &str) -> Cow<'_, str> {
             out.push('&');
         }
         match pair.split_once('=') {
-            Some((name, _)) if is_secret_query_param(name) => {
+            Some((name, _)) if is_secret_name(name) => {
                 out.push_str(name);
                 out.push('=');
                 out.push_str(REDACTED);
@@ -133,6 +118,18 @@ mod tests {
     }
 
     #[test]
+    fn query_params_are_matched_on_segments_after_decoding() {
+        assert_eq!(
+            redact_query("key=1&pwd=2&auth=3&session=4&api%5Fkey=5&max_tokens=6"),
+            "key=REDACTED&pwd=REDACTED&auth=REDACTED&session=REDACTED&api%5Fkey=REDACTED&max_tokens=6"
+        );
+        assert_eq!(
+            redact_query("X-Amz-Signature=a&AWSAccessKeyId=b&x-goog-signature=c"),
+            "X-Amz-Signature=REDACTED&AWSAccessKeyId=REDACTED&x-goog-signature=REDACTED"
+        );
+    }
+
+    #[test]
     fn url_credentials_are_redacted() {
         assert_eq!(
             redact_url("https://user:pw@example.com:8443/a?x=1"),
@@ -146,6 +143,22 @@ mod tests {
             redact_url("http://h/p?password=hunter2&q=1"),
             "http://h/p?password=REDACTED&q=1"
         );
+    }
+
+    #[test]
+    fn body_keys_are_matched_on_segments() {
+        let mut v = serde_json::json!({
+            "passwd": "a", "pwd": "b", "auth": "c", "cookie": "d", "key": "e",
+            "client_secret": "f", "nested": {"session_id": "g"},
+            "max_tokens": 7, "prompt_tokens": 8
+        });
+        redact_json(&mut v);
+        for k in ["passwd", "pwd", "auth", "cookie", "key", "client_secret"] {
+            assert_eq!(v[k], "REDACTED", "{k}");
+        }
+        assert_eq!(v["nested"]["session_id"], "REDACTED");
+        assert_eq!(v["max_tokens"], 7);
+        assert_eq!(v["prompt_tokens"], 8);
     }
 
     #[test]

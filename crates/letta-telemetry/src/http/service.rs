@@ -16,7 +16,7 @@ use tower_service::Service;
 
 use super::capture::{body_attributes, read_body, wants_capture};
 use super::config::HttpConfig;
-use super::endpoint::{EndpointCache, span_name};
+use super::endpoint::{EndpointCache, span_name, unmatched_span_name};
 use super::future::ResponseFuture;
 use super::metrics;
 use super::propagation::extract;
@@ -73,9 +73,15 @@ where
         let mut capture = false;
         // Expanded in place (not closures) so that the borrows of the
         // request's parts stay per field.
+        // A request no route matched is named by its method alone: its raw
+        // path (`/v1/agents/../../etc/passwd`) would make span names
+        // unbounded. The path is in `url.path`.
         macro_rules! full_name {
             () => {
-                span_name(method, route.as_ref().map_or(path, MatchedPath::as_str))
+                match route.as_ref() {
+                    Some(route) => span_name(method, route.as_str()),
+                    None => Cow::Borrowed(unmatched_span_name(&parts.method)),
+                }
             };
         }
         macro_rules! attributes {

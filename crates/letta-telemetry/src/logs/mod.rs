@@ -57,6 +57,7 @@ pub use context::{
 pub use layer::LogLayer;
 pub use rotate::RotatingFileWriter;
 
+use crate::deadline::ExportDeadline;
 use crate::init::{InitError, Pipeline};
 use crate::settings::Settings;
 
@@ -64,11 +65,15 @@ static DROP_COUNTERS: OnceLock<Vec<ErrorCounter>> = OnceLock::new();
 
 /// Log lines dropped so far because a writer thread was behind (installed
 /// pipeline only).
+///
+/// Lines longer than the log file's size limit, dropped to keep the bound,
+/// are counted too.
 pub fn dropped_log_lines() -> u64 {
     DROP_COUNTERS
         .get()
         .map(|cs| cs.iter().map(|c| c.dropped_lines() as u64).sum())
         .unwrap_or(0)
+        + rotate::lines_too_long()
 }
 
 /// Wraps `writer` so that writes are handed to a writer thread through a
@@ -87,6 +92,7 @@ where
 struct LogsPipeline {
     guards: Mutex<Vec<WorkerGuard>>,
     provider: Option<SdkLoggerProvider>,
+    deadline: ExportDeadline,
 }
 
 impl Pipeline for LogsPipeline {
@@ -101,6 +107,7 @@ impl Pipeline for LogsPipeline {
     }
 
     fn shutdown(&self, deadline: Instant) {
+        self.deadline.cut_at(deadline);
         if let Some(p) = &self.provider {
             let _ = p.shutdown_with_timeout(deadline.saturating_duration_since(Instant::now()));
         }
@@ -125,7 +132,8 @@ pub(crate) fn install(
     resource: &Resource,
 ) -> Result<Option<Box<dyn Pipeline>>, InitError> {
     let config = LogConfig::from_settings(settings);
-    let provider = otlp::logger_provider(settings, resource)?;
+    let deadline = ExportDeadline::default();
+    let provider = otlp::logger_provider(settings, resource, &deadline)?;
     let mut layers: Vec<Box<dyn Layer<Registry> + Send + Sync>> = Vec::new();
     let mut guards = Vec::new();
     let mut counters = Vec::new();
@@ -194,5 +202,6 @@ pub(crate) fn install(
     Ok(Some(Box::new(LogsPipeline {
         guards: Mutex::new(guards),
         provider,
+        deadline,
     })))
 }

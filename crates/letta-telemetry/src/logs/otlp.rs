@@ -7,12 +7,13 @@ use std::time::Duration;
 
 use opentelemetry_otlp::LogExporter;
 use opentelemetry_sdk::Resource;
-use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use opentelemetry_sdk::logs::{
     BatchLogProcessor, LogBatch, LogExporter as SdkLogExporter, SdkLoggerProvider,
 };
 use tokio::runtime::Handle;
 
+use crate::deadline::ExportDeadline;
 use crate::init::InitError;
 use crate::io_runtime::{Entered, OwnedRuntime, export_runtime};
 use crate::otlp_transport::OtlpTransport;
@@ -32,10 +33,12 @@ pub(crate) const NOT_EXPORTED_TARGETS: [&str; 8] = [
 
 /// Builds the logger provider when logs go to OTLP
 /// ([`Settings::logs_to_otlp`]): to [`Settings::endpoint`] of logs, over
-/// [`Settings::protocol`] of logs, as [`Settings::render`] shows.
+/// [`Settings::protocol`] of logs, as [`Settings::render`] shows. Exports
+/// end by `deadline` once it is cut.
 pub(crate) fn logger_provider(
     settings: &Settings,
     resource: &Resource,
+    deadline: &ExportDeadline,
 ) -> Result<Option<SdkLoggerProvider>, InitError> {
     if !settings.logs_to_otlp() {
         return Ok(None);
@@ -62,6 +65,7 @@ pub(crate) fn logger_provider(
     let exporter = InRuntime {
         handle,
         inner,
+        deadline: deadline.clone(),
         _owned: owned,
     };
     let provider = SdkLoggerProvider::builder()
@@ -77,7 +81,9 @@ pub(crate) fn logger_provider(
 struct InRuntime {
     handle: Handle,
     inner: LogExporter,
-    _owned: Option<OwnedRuntime>,
+    /// Ends an export in flight at the shutdown deadline.
+    deadline: ExportDeadline,
+    _owned: OwnedRuntime,
 }
 
 impl std::fmt::Debug for InRuntime {
@@ -91,7 +97,12 @@ impl std::fmt::Debug for InRuntime {
 impl SdkLogExporter for InRuntime {
     fn export(&self, batch: LogBatch<'_>) -> impl Future<Output = OTelSdkResult> + Send {
         let _entered = self.handle.enter();
-        Entered::new(self.handle.clone(), self.inner.export(batch))
+        let bounded = self.deadline.bound(self.inner.export(batch), None);
+        Entered::new(self.handle.clone(), async move {
+            bounded
+                .await
+                .unwrap_or(Err(OTelSdkError::Timeout(Duration::ZERO)))
+        })
     }
 
     fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {

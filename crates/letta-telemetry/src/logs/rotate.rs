@@ -1,10 +1,16 @@
 //! A size-based rotating file, as Python's `RotatingFileHandler`:
 //! `Letta.log` is renamed `Letta.log.1` (and `.1` to `.2`, ...) when the next
 //! write would take it past the limit; the oldest copy is deleted.
+//!
+//! The limit is a hard bound: a line longer than it is dropped and counted
+//! ([`super::dropped_log_lines`]), so the log uses at most
+//! `(backups + 1) × max_bytes` of disk. Files are created private (`0600`,
+//! their directory `0700`).
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 struct State {
@@ -39,16 +45,21 @@ impl std::fmt::Debug for RotatingFileWriter {
 }
 
 fn open_append(path: &Path) -> io::Result<File> {
-    OpenOptions::new().create(true).append(true).open(path)
+    crate::private_file::open_private_append(path)
+}
+
+/// Lines dropped because they alone were longer than the file's limit.
+static TOO_LONG: AtomicU64 = AtomicU64::new(0);
+
+/// Log lines dropped so far for being longer than the log file's limit.
+pub(crate) fn lines_too_long() -> u64 {
+    TOO_LONG.load(Ordering::Relaxed)
 }
 
 impl RotatingFileWriter {
     /// Opens (creating the directory if needed) `path` for appending.
     pub fn open(path: impl Into<PathBuf>, max_bytes: u64, backups: usize) -> io::Result<Self> {
         let path = path.into();
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir)?;
-        }
         let file = open_append(&path)?;
         let size = file.metadata()?.len();
         Ok(RotatingFileWriter {
@@ -114,6 +125,10 @@ impl Write for &RotatingFileWriter {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let len = buf.len() as u64;
+        if self.inner.max_bytes > 0 && len > self.inner.max_bytes {
+            TOO_LONG.fetch_add(1, Ordering::Relaxed);
+            return Ok(buf.len());
+        }
         if self.inner.max_bytes > 0
             && state.size > 0
             && state.size.saturating_add(len) > self.inner.max_bytes
@@ -123,11 +138,17 @@ impl Write for &RotatingFileWriter {
         if state.file.is_none() {
             state.file = Some(open_append(&self.inner.path)?);
         }
+        let size = state.size;
         let file = state
             .file
             .as_mut()
             .ok_or_else(|| io::Error::other("log file is not open"))?;
-        file.write_all(buf)?;
+        if let Err(e) = file.write_all(buf) {
+            // A full disk: cut the partial line back off, so the file holds
+            // whole lines only.
+            let _ = file.set_len(size);
+            return Err(e);
+        }
         state.size = state.size.saturating_add(len);
         Ok(buf.len())
     }

@@ -13,8 +13,9 @@ use opentelemetry_sdk::metrics::{
 use super::file_exporter::JsonLinesMetricExporter;
 use super::runtime_context::InRuntime;
 use super::self_telemetry::Counted;
+use crate::deadline::ExportDeadline;
 use crate::init::{InitError, Pipeline};
-use crate::io_runtime::{OwnedRuntime, export_runtime};
+use crate::io_runtime::export_runtime;
 use crate::otlp_transport::OtlpTransport;
 use crate::settings::{self, Protocol, Settings, Signal};
 
@@ -88,7 +89,8 @@ pub fn build_meter_provider<E: PushMetricExporter>(
 
 struct MetricsPipeline {
     provider: SdkMeterProvider,
-    _runtime: Option<OwnedRuntime>,
+    /// Cut at shutdown: ends an OTLP export in flight.
+    deadline: ExportDeadline,
 }
 
 impl Pipeline for MetricsPipeline {
@@ -103,6 +105,7 @@ impl Pipeline for MetricsPipeline {
     }
 
     fn shutdown(&self, deadline: Instant) {
+        self.deadline.cut_at(deadline);
         let left = deadline.saturating_duration_since(Instant::now());
         if let Err(e) = self.provider.shutdown_with_timeout(left) {
             tracing::debug!(target: "letta_telemetry", error = %e, "metrics shutdown failed");
@@ -141,16 +144,21 @@ fn otlp_exporter(
 /// Metrics are on unless the SDK or tracing is disabled (as in the reference,
 /// where both start together). With an OTLP endpoint they are exported over
 /// OTLP; without one they go to `<LETTA_DIR>/logs/metrics.json`.
+///
+/// A metrics file that cannot be opened does not fail: collections are
+/// counted as failed until it can be, and `warnings` gets one line saying so.
 pub(crate) fn install(
     settings: &Settings,
     resource: &Resource,
+    warnings: &mut Vec<String>,
 ) -> Result<Option<Box<dyn Pipeline>>, InitError> {
     if !settings.tracing_enabled() {
         return Ok(None);
     }
     let temporality = sdk_temporality(settings.otel_preferred_temporality);
     let options = MetricsOptions::default().with_export_interval(settings.metric_export_interval);
-    let (provider, runtime) = match settings.metrics_endpoint() {
+    let deadline = ExportDeadline::default();
+    let provider = match settings.metrics_endpoint() {
         Some(endpoint) => {
             let endpoint = endpoint.as_str();
             let (handle, owned) =
@@ -165,23 +173,23 @@ pub(crate) fn install(
             let exporter = InRuntime {
                 handle,
                 inner: exporter,
+                deadline: deadline.clone(),
+                _owned: owned,
             };
-            (
-                build_meter_provider(exporter, resource.clone(), &options),
-                owned,
-            )
+            build_meter_provider(exporter, resource.clone(), &options)
         }
         None => {
-            let file = crate::export::JsonLinesFile::for_settings(settings, "metrics.json")
-                .map_err(|source| InitError::Io {
-                    path: settings.logs_dir().join("metrics.json"),
-                    source,
-                })?;
+            let (file, error) =
+                crate::export::JsonLinesFile::for_settings(settings, "metrics.json");
+            if let Some(e) = error {
+                warnings.push(format!(
+                    "could not open the metrics file {}: {e}; metric points are counted as \
+                     dropped until it can be written",
+                    file.path().display()
+                ));
+            }
             let exporter = JsonLinesMetricExporter::new(file, temporality);
-            (
-                build_meter_provider(exporter, resource.clone(), &options),
-                None,
-            )
+            build_meter_provider(exporter, resource.clone(), &options)
         }
     };
     if !super::install_registry(&provider) {
@@ -189,10 +197,7 @@ pub(crate) fn install(
         return Err(InitError::AlreadyInitialized);
     }
     opentelemetry::global::set_meter_provider(provider.clone());
-    Ok(Some(Box::new(MetricsPipeline {
-        provider,
-        _runtime: runtime,
-    })))
+    Ok(Some(Box::new(MetricsPipeline { provider, deadline })))
 }
 
 #[cfg(test)]

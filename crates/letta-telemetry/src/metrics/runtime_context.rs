@@ -1,29 +1,41 @@
-//! Runs an exporter's futures inside a tokio runtime context.
+//! Runs an exporter's futures inside a tokio runtime context, bounded by the
+//! shutdown deadline.
 //!
 //! See [`crate::io_runtime`]: the periodic reader polls export futures on its
-//! own thread, so every poll enters the export runtime.
+//! own thread, so every poll enters the export runtime, which this wrapper
+//! owns. See [`crate::deadline`]: an export in flight at shutdown ends by the
+//! deadline (a timeout, counted by the self-telemetry wrapper).
 
 use std::future::Future;
 use std::time::Duration;
 
-use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use opentelemetry_sdk::metrics::Temporality;
 use opentelemetry_sdk::metrics::data::ResourceMetrics;
 use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
 use tokio::runtime::Handle;
 
-use crate::io_runtime::Entered;
+use crate::deadline::ExportDeadline;
+use crate::io_runtime::{Entered, OwnedRuntime};
 
 /// An exporter whose futures run inside `handle`'s context.
 pub(crate) struct InRuntime<E> {
     pub(crate) handle: Handle,
     pub(crate) inner: E,
+    pub(crate) deadline: ExportDeadline,
+    /// The runtime behind `handle`, kept as long as the exporter.
+    pub(crate) _owned: OwnedRuntime,
 }
 
 impl<E: PushMetricExporter> PushMetricExporter for InRuntime<E> {
     fn export(&self, metrics: &ResourceMetrics) -> impl Future<Output = OTelSdkResult> + Send {
         let _guard = self.handle.enter();
-        Entered::new(self.handle.clone(), self.inner.export(metrics))
+        let bounded = self.deadline.bound(self.inner.export(metrics), None);
+        Entered::new(self.handle.clone(), async move {
+            bounded
+                .await
+                .unwrap_or(Err(OTelSdkError::Timeout(Duration::ZERO)))
+        })
     }
 
     fn force_flush(&self) -> OTelSdkResult {

@@ -52,6 +52,42 @@ fn points(metrics: &ResourceMetrics) -> u64 {
     total as u64
 }
 
+/// Least time between two "metric export failed" warnings.
+const WARNING_INTERVAL: Duration = Duration::from_secs(10);
+
+/// When the last warning was written, as milliseconds since [`epoch`] plus
+/// one (0: never).
+static LAST_WARNING_MS: AtomicU64 = AtomicU64::new(0);
+
+fn epoch() -> std::time::Instant {
+    static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    *EPOCH.get_or_init(std::time::Instant::now)
+}
+
+/// One warning per [`WARNING_INTERVAL`] for failed metric exports (a full
+/// disk under `metrics.json`, a collector that refuses them), with the
+/// points lost in total.
+fn warn_failed(error: &OTelSdkError, points: u64) {
+    let now = epoch().elapsed().as_millis() as u64 + 1;
+    let last = LAST_WARNING_MS.load(Ordering::Relaxed);
+    if last != 0 && now.saturating_sub(last) < WARNING_INTERVAL.as_millis() as u64 {
+        return;
+    }
+    if LAST_WARNING_MS
+        .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+        .is_err()
+    {
+        return;
+    }
+    tracing::warn!(
+        target: "letta_telemetry::metrics",
+        lost = points,
+        total_lost = POINTS_DROPPED.load(Ordering::Relaxed),
+        error = %crate::settings::mask_urls_in_text(&error.to_string()),
+        "telemetry metric export failed: metric points lost (check the metrics file's disk or the collector with `letta-otel doctor`)"
+    );
+}
+
 /// A metric exporter that counts its outcomes for self-telemetry.
 pub(crate) struct Counted<E>(pub(crate) E);
 
@@ -74,6 +110,7 @@ impl<E: PushMetricExporter> PushMetricExporter for Counted<E> {
                     };
                     c.fetch_add(1, Ordering::Relaxed);
                     POINTS_DROPPED.fetch_add(n, Ordering::Relaxed);
+                    warn_failed(e, n);
                 }
             }
             r

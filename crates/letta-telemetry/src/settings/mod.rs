@@ -457,6 +457,39 @@ pub fn mask_url(value: &str) -> String {
     parse::mask_url(value)
 }
 
+/// `text` (an error message) with every URL in it masked by [`mask_url`]:
+/// a transport error can quote the endpoint it failed on.
+///
+/// ```
+/// use letta_telemetry::settings::mask_urls_in_text;
+///
+/// assert_eq!(
+///     mask_urls_in_text("error sending request for url (http://u:pw@c:4318/v1/traces?token=t)"),
+///     "error sending request for url (http://u:***@c:4318/v1/traces?token=***)"
+/// );
+/// ```
+pub fn mask_urls_in_text(text: &str) -> String {
+    if !text.contains("://") {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        // The URL starts after the last separator before `://`.
+        let start = rest[..i]
+            .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '\'' | '<' | '[' | '='))
+            .map_or(0, |p| p + 1);
+        let end = rest[i..]
+            .find(|c: char| c.is_whitespace() || matches!(c, ')' | '"' | '\'' | '>' | ']'))
+            .map_or(rest.len(), |p| i + p);
+        out.push_str(&rest[..start]);
+        out.push_str(&mask_url(&rest[start..end]));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `DEV`, `DEVELOPMENT`, `STAGING` → `dev`; else lower-cased; empty → `unknown`.
 pub(crate) fn normalize_environment(raw: &str) -> String {
     let raw = raw.trim();

@@ -240,33 +240,10 @@ pub(crate) fn mask_key_values(s: &str) -> String {
         .join(",")
 }
 
-/// Whether a name looks like it holds a secret.
+/// Whether a name looks like it holds a secret: the project's one policy,
+/// [`crate::redact::is_secret_name`].
 pub(crate) fn looks_secret(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    [
-        "password",
-        "passwd",
-        "secret",
-        "token",
-        "key",
-        "authorization",
-        "credential",
-        "cookie",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
-}
-
-/// Whether a query (or fragment) parameter named `name` looks like it holds
-/// a secret: [`looks_secret`], or a usual short name of one (`sig`, `pwd`,
-/// `auth`, `pass`, …).
-fn looks_secret_param(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    looks_secret(&lower)
-        || lower.contains("auth")
-        || lower.contains("pass")
-        || lower.contains("signature")
-        || matches!(lower.as_str(), "sig" | "pwd" | "code" | "session")
+    crate::redact::is_secret_name(name)
 }
 
 /// `key=value&…` with the values of secret-looking keys masked.
@@ -274,7 +251,7 @@ fn mask_params(params: &str) -> String {
     params
         .split('&')
         .map(|param| match param.split_once('=') {
-            Some((k, _)) if looks_secret_param(&decode(k).unwrap_or_else(|| k.to_string())) => {
+            Some((k, _)) if looks_secret(k) => {
                 format!("{k}=***")
             }
             _ => param.to_string(),
@@ -328,7 +305,7 @@ fn mask_query(query: &str) -> String {
 pub(crate) fn mask_secret_key_values(s: &str) -> String {
     s.split(',')
         .map(|entry| match entry.split_once('=') {
-            Some((k, _)) if looks_secret(&decode(k.trim()).unwrap_or_else(|| k.to_string())) => {
+            Some((k, _)) if looks_secret(k.trim()) => {
                 format!("{}=***", k.trim())
             }
             Some((k, v)) if v.contains("://") => format!("{k}={}", mask_url(v)),

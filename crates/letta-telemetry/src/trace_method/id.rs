@@ -12,7 +12,7 @@ use super::type_name::short_type_name;
 const LISTED_IDS: usize = 5;
 
 /// A value with an id, shown when the value itself is skipped:
-/// `<AgentState (excluded)>, id=agent-1`.
+/// `<AgentState (excluded, id=agent-1)>`.
 ///
 /// Derive it for a struct with an `id` field whose type is `Display` or an
 /// `Option` of a `Display` type:
@@ -33,7 +33,7 @@ pub trait TelemetryId {
 }
 
 /// A collection of [`TelemetryId`] values, shown when skipped as
-/// `<Vec<Message> (excluded)>, ids=[a,b,c,d,e... (N total)]`.
+/// `<Vec<Message> (excluded, ids=[a,b,c,d,e... (N total)])>`.
 ///
 /// Implemented for slices, arrays, `Vec` and `VecDeque` of `TelemetryId`
 /// values, and through references and boxes.
@@ -101,11 +101,18 @@ impl<T: TelemetryId> TelemetryIds for VecDeque<T> {
     }
 }
 
-fn excluded<T: ?Sized>() -> String {
-    format!(
-        "<{} (excluded)>",
-        short_type_name(std::any::type_name::<T>())
-    )
+/// `<Type (excluded)>`, or `<Type (excluded, <detail>)>` when `detail`
+/// writes something (the ids, inside the marker as the reference writes them).
+fn excluded<T: ?Sized>(detail: impl FnOnce(&mut String)) -> String {
+    let mut text = format!("<{} (excluded", short_type_name(std::any::type_name::<T>()));
+    let bare = text.len();
+    text.push_str(", ");
+    detail(&mut text);
+    if text.len() == bare + 2 {
+        text.truncate(bare);
+    }
+    text.push_str(")>");
+    text
 }
 
 /// Autoref-specialisation probe for a skipped value.
@@ -119,11 +126,11 @@ pub trait IdSingle {
 
 impl<T: TelemetryId + ?Sized> IdSingle for &&IdProbe<'_, T> {
     fn lt_excluded(&self) -> String {
-        let mut text = excluded::<T>();
-        if let Some(id) = self.0.telemetry_id() {
-            let _ = write!(text, ", id={id}");
-        }
-        text
+        excluded::<T>(|text| {
+            if let Some(id) = self.0.telemetry_id() {
+                let _ = write!(text, "id={id}");
+            }
+        })
     }
 }
 
@@ -135,14 +142,14 @@ pub trait IdCollection {
 
 impl<T: TelemetryIds + ?Sized> IdCollection for &IdProbe<'_, T> {
     fn lt_excluded(&self) -> String {
-        let mut text = excluded::<T>();
-        let (ids, total) = self.0.telemetry_ids(LISTED_IDS);
-        let _ = write!(text, ", ids=[{}", ids.join(","));
-        if total > LISTED_IDS {
-            let _ = write!(text, "... ({total} total)");
-        }
-        text.push(']');
-        text
+        excluded::<T>(|text| {
+            let (ids, total) = self.0.telemetry_ids(LISTED_IDS);
+            let _ = write!(text, "ids=[{}", ids.join(","));
+            if total > LISTED_IDS {
+                let _ = write!(text, "... ({total} total)");
+            }
+            text.push(']');
+        })
     }
 }
 
@@ -154,7 +161,7 @@ pub trait IdOpaque {
 
 impl<T: ?Sized> IdOpaque for IdProbe<'_, T> {
     fn lt_excluded(&self) -> String {
-        excluded::<T>()
+        excluded::<T>(|_| {})
     }
 }
 

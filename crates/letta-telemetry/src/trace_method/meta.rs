@@ -146,6 +146,12 @@ impl Param {
         self.name
     }
 
+    /// Whether the parameter is recorded even past the total limit
+    /// ([`super::NEVER_SKIPPED_PARAMETERS`]).
+    pub(crate) fn is_never_skipped(&self) -> bool {
+        super::NEVER_SKIPPED_PARAMETERS.contains(&self.name)
+    }
+
     pub(crate) fn key(&self) -> Key {
         Key::from_static_str(self.key)
     }

@@ -18,17 +18,20 @@
 //!   a type without `Debug` as `<serialization failed: Type>`.
 //! - Values longer than [`MAX_PARAM_SIZE`] bytes are cut there (on a UTF-8
 //!   character boundary) and suffixed `... (truncated, original size: N chars)`.
-//!   `N` is a count of **bytes**: exact for string parameters; for values
+//!   `N` is a count of **bytes**, exact for string parameters. For values
 //!   rendered through `Debug`, formatting is *stopped* at the limit (the cost
-//!   of a call is bounded by the limit, not by the value), so `N` is the number
-//!   of bytes produced when it was stopped — a lower bound, always above the
-//!   limit. The word "chars" is kept for compatibility with the reference.
+//!   of a call is bounded by the limit, not by the value), so the suffix says
+//!   `original size: at least N chars`, `N` being the bytes produced when it
+//!   was stopped. The word "chars" is kept for compatibility with the
+//!   reference.
 //! - Parameters named in [`SKIPPED_PARAMETERS`] (or in `skip(...)`) are
-//!   recorded as `<Type (excluded)>`, followed by `, id=<id>` when the type
-//!   implements [`TelemetryId`], or `, ids=[a,b,c,d,e... (N total)]` for a
-//!   collection of such values (first five ids; `...` and the total when
-//!   there are more). [`NEVER_SKIPPED_PARAMETERS`] are recorded even under
-//!   `skip_all`.
+//!   recorded as `<Type (excluded)>`, with the id inside the marker when the
+//!   type implements [`TelemetryId`] (`<AgentState (excluded, id=agent-1)>`),
+//!   or the ids of a collection of such values
+//!   (`<Vec<Message> (excluded, ids=[a,b,c,d,e... (N total)])>`: first five
+//!   ids; `...` and the total when there are more).
+//!   [`NEVER_SKIPPED_PARAMETERS`] are recorded even under `skip_all`, and
+//!   even past the total limit below.
 //! - Once the recorded text of the parameters would exceed
 //!   [`MAX_TOTAL_SIZE`] bytes, that parameter and the following ones are
 //!   dropped and the span gets `parameters.truncated = true` and

@@ -32,19 +32,26 @@ impl Outcome {
     }
 }
 
-/// Adds the `exception` event and sets status ERROR.
+/// Adds the `exception` event and sets status ERROR with the description
+/// `"<type>: <message>"` (`StepError: step 3 failed`), as the reference
+/// does; the type alone when the message is empty.
 pub(crate) fn record_exception(
     span: &opentelemetry::trace::SpanRef<'_>,
     ty: Cow<'static, str>,
     message: String,
     extra: Vec<KeyValue>,
 ) {
+    let description = if message.is_empty() {
+        ty.to_string()
+    } else {
+        format!("{ty}: {message}")
+    };
     let mut attributes = Vec::with_capacity(2 + extra.len());
     attributes.push(KeyValue::new("exception.type", ty));
-    attributes.push(KeyValue::new("exception.message", message.clone()));
+    attributes.push(KeyValue::new("exception.message", message));
     attributes.extend(extra);
     span.add_event("exception", attributes);
-    span.set_status(Status::error(message));
+    span.set_status(Status::error(description));
 }
 
 /// The message of a panic payload.

@@ -16,7 +16,7 @@ use crate::redact::REDACTED;
 /// Size counted for a number or bool against the total limit.
 const SCALAR_SIZE: usize = 8;
 
-/// Bytes reserved for `... (truncated, original size: N chars)`.
+/// Bytes reserved for `... (truncated, original size: at least N chars)`.
 const SUFFIX_ROOM: usize = 64;
 
 /// Records the `parameter.*` attributes of one recording span, straight
@@ -52,16 +52,24 @@ impl<'a> Params<'a> {
 
     /// Records a parameter through `capture` (which calls one method of the
     /// [`Slot`]), unless its name is secret or the total limit was reached.
+    ///
+    /// A never-skipped parameter (`request_data`) is recorded even past the
+    /// total limit, with the per-value limit alone, as the reference does.
     #[inline]
     pub fn param(&mut self, param: &'static Param, capture: impl FnOnce(&mut Slot)) {
-        if self.truncated {
+        let never_skipped = param.is_never_skipped();
+        if self.truncated && !never_skipped {
             return;
         }
         if param.is_secret() {
             self.push(param, Value::from(REDACTED), REDACTED.len());
             return;
         }
-        let remaining = MAX_TOTAL_SIZE - self.total;
+        let remaining = if never_skipped {
+            MAX_PARAM_SIZE + SUFFIX_ROOM
+        } else {
+            MAX_TOTAL_SIZE.saturating_sub(self.total)
+        };
         let mut slot = Slot {
             limit: remaining.min(MAX_PARAM_SIZE),
             value: None,
@@ -112,7 +120,7 @@ impl Slot {
             // cut value again.
             let mut text = String::with_capacity(cut.len() + SUFFIX_ROOM);
             text.push_str(cut);
-            self.set_truncated(text, s.len());
+            self.set_truncated(text, OriginalSize::Exact(s.len()));
         }
         // else: it does not fit in what is left of the total; dropped.
     }
@@ -147,7 +155,8 @@ impl Slot {
                 self.value = Some((Value::from(text), size));
             }
             Rendered::Truncated { seen } if self.limit == MAX_PARAM_SIZE => {
-                self.set_truncated(text, seen);
+                // Formatting stopped at the limit: `seen` is a lower bound.
+                self.set_truncated(text, OriginalSize::AtLeast(seen));
             }
             Rendered::Truncated { .. } => {}
             Rendered::Failed => self.failed::<T>(),
@@ -163,9 +172,23 @@ impl Slot {
         self.text(&text);
     }
 
-    fn set_truncated(&mut self, mut text: String, original: usize) {
-        let _ = write!(text, "... (truncated, original size: {original} chars)");
+    fn set_truncated(&mut self, mut text: String, original: OriginalSize) {
+        let _ = match original {
+            OriginalSize::Exact(n) => write!(text, "... (truncated, original size: {n} chars)"),
+            OriginalSize::AtLeast(n) => {
+                write!(text, "... (truncated, original size: at least {n} chars)")
+            }
+        };
         let size = text.len();
         self.value = Some((Value::from(text), size));
     }
+}
+
+/// The size of a value that was cut: known exactly for a string, only a
+/// lower bound for a value whose formatting was stopped at the limit (it is
+/// never formatted twice just to be measured).
+#[derive(Debug, Clone, Copy)]
+enum OriginalSize {
+    Exact(usize),
+    AtLeast(usize),
 }

@@ -1,8 +1,10 @@
 //! A `fmt::Write` that refuses bytes past its limit, so formatting a huge
 //! value costs no more than formatting the limit.
 
+use std::cell::Cell;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
 
 /// Why bounded formatting ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,14 +83,46 @@ pub(crate) fn floor_char_boundary(s: &str, at: usize) -> usize {
     i
 }
 
+thread_local! {
+    /// Set while a value is formatted: a panic in its `Debug` is caught and
+    /// recorded, so the panic hook stays silent for it.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+static QUIET_HOOK: Once = Once::new();
+
+/// Wraps the process's panic hook (once) so that it stays silent for panics
+/// raised while [`QUIET`] is set on the panicking thread, and calls the hook
+/// it replaced otherwise. A hook installed later by the application replaces
+/// this one; a panicking `Debug` then prints again, and is still caught.
+fn install_quiet_hook() {
+    // `take_hook`/`set_hook` panic on a panicking thread (a traced call in a
+    // `Drop` during unwinding): leave the hook alone there.
+    if std::thread::panicking() {
+        return;
+    }
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
+
 /// Formats with `format` into at most `limit` bytes. Never panics: a panic
-/// inside the value's formatting gives [`Rendered::Failed`].
+/// inside the value's formatting gives [`Rendered::Failed`], and the panic
+/// hook prints nothing for it.
 pub(crate) fn render(
     limit: usize,
     format: impl FnOnce(&mut BoundedWriter) -> fmt::Result,
 ) -> (String, Rendered) {
+    install_quiet_hook();
     let mut w = BoundedWriter::new(limit);
+    let was_quiet = QUIET.with(|q| q.replace(true));
     let outcome = catch_unwind(AssertUnwindSafe(|| format(&mut w)));
+    QUIET.with(|q| q.set(was_quiet));
     let rendered = match outcome {
         _ if w.full => Rendered::Truncated { seen: w.seen },
         Ok(Ok(())) => Rendered::Complete,

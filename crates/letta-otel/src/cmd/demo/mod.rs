@@ -78,7 +78,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     println!(
         "letta server on {} (model: {})",
         server.base_url(),
-        server.llm_base_url
+        letta_telemetry::settings::mask_url(&server.llm_base_url)
     );
 
     let plan = workload::Plan {

@@ -202,7 +202,7 @@ pub fn exported(settings: &Settings, export: &ExportStatsSnapshot) -> String {
     let _ = writeln!(
         out,
         "Export to {}:",
-        settings.traces_endpoint().unwrap_or_default()
+        letta_telemetry::settings::mask_url(&settings.traces_endpoint().unwrap_or_default())
     );
     let _ = writeln!(
         out,
