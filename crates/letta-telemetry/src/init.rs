@@ -73,8 +73,10 @@ impl TelemetryGuard {
     /// Exports everything buffered so far; returns within the shutdown
     /// deadline.
     pub fn flush(&self) {
-        let deadline = Instant::now() + self.shutdown_timeout;
-        run_until(&self.pipelines, deadline, "flush", |p, d| p.flush(d));
+        let (work_by, return_by) = deadlines(self.shutdown_timeout);
+        run_until(&self.pipelines, work_by, return_by, "flush", |p, d| {
+            p.flush(d)
+        });
     }
 
     /// Flushes and shuts every pipeline down; returns within the deadline.
@@ -88,18 +90,33 @@ impl TelemetryGuard {
         }
         self.done = true;
         crate::global::disable_tracing();
-        let deadline = Instant::now() + self.shutdown_timeout;
-        run_until(&self.pipelines, deadline, "stop", |p, d| p.shutdown(d));
+        let (work_by, return_by) = deadlines(self.shutdown_timeout);
+        run_until(&self.pipelines, work_by, return_by, "stop", |p, d| {
+            p.shutdown(d)
+        });
     }
 }
 
-/// Runs `op` on every pipeline at once, each on a thread of its own, and
-/// returns when all are done or at `deadline` (plus a few milliseconds),
-/// whichever comes first; a pipeline still working then is left to finish in
-/// the background. Returns how many finished.
+/// Most of the shutdown budget kept to count what is abandoned.
+const RESERVE: Duration = Duration::from_millis(200);
+
+/// When the pipelines must stop exporting, and when the guard returns: the
+/// deadline, less a reserve (a tenth of the budget, at most [`RESERVE`]) in
+/// which what could not be sent is counted as lost.
+fn deadlines(budget: Duration) -> (Instant, Instant) {
+    let now = Instant::now();
+    let reserve = (budget / 10).min(RESERVE);
+    (now + budget - reserve, now + budget)
+}
+
+/// Runs `op(pipeline, work_by)` on every pipeline at once, each on a thread
+/// of its own, and returns when all are done or at `return_by`, whichever
+/// comes first; a pipeline still working then is left to finish in the
+/// background. Returns how many finished.
 fn run_until(
     pipelines: &[Arc<dyn Pipeline>],
-    deadline: Instant,
+    work_by: Instant,
+    return_by: Instant,
     what: &str,
     op: fn(&dyn Pipeline, Instant),
 ) -> usize {
@@ -111,20 +128,20 @@ fn run_until(
         let spawned = std::thread::Builder::new()
             .name(format!("letta-telemetry-{what}-{}", p.name()))
             .spawn(move || {
-                op(&*pipeline, deadline);
+                op(&*pipeline, work_by);
                 let _ = done.send(());
             });
         match spawned {
             Ok(_) => started += 1,
             // No thread to be had: do it here, still by the deadline.
-            Err(_) => op(&**p, deadline),
+            Err(_) => op(&**p, work_by),
         }
     }
     drop(done_tx);
     let mut finished = pipelines.len() - started;
     while finished < pipelines.len() {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match done_rx.recv_timeout(left + Duration::from_millis(20)) {
+        let left = return_by.saturating_duration_since(Instant::now());
+        match done_rx.recv_timeout(left) {
             Ok(()) => finished += 1,
             Err(_) => break,
         }

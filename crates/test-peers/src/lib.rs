@@ -11,6 +11,7 @@
 
 pub mod clickhouse;
 pub mod ddagent;
+pub mod faults;
 pub mod postgres;
 mod process;
 pub mod rotel;
@@ -18,6 +19,7 @@ pub mod util;
 
 pub use clickhouse::ClickHouse;
 pub use ddagent::DdAgent;
+pub use faults::{HungCollector, SlowProxy};
 pub use postgres::Postgres;
 pub use process::{PeerError, PeerProcess};
 pub use rotel::Rotel;

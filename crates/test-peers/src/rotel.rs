@@ -71,9 +71,19 @@ impl Rotel {
 
     /// Starts rotel with the given debug verbosity and extra arguments.
     pub fn start_with(verbosity: Verbosity, extra_args: &[&str]) -> Result<Self, PeerError> {
-        let binary = Self::binary()?;
         let ports = free_ports(2)?;
-        let (grpc_port, http_port) = (ports[0], ports[1]);
+        Self::start_on(ports[0], ports[1], verbosity, extra_args)
+    }
+
+    /// Starts rotel on the given ports (e.g. again after [`Rotel::stop`], to
+    /// simulate a collector that comes back).
+    pub fn start_on(
+        grpc_port: u16,
+        http_port: u16,
+        verbosity: Verbosity,
+        extra_args: &[&str],
+    ) -> Result<Self, PeerError> {
+        let binary = Self::binary()?;
         let verbosity = match verbosity {
             Verbosity::Detailed => "detailed",
             Verbosity::Basic => "basic",

@@ -48,7 +48,14 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         args.drain_timeout
     );
     let drained = server.shutdown().await;
+    let stopping = std::time::Instant::now();
     tokio::task::block_in_place(|| guard.shutdown());
+    // Every span is accounted for: exported, or lost with a reason.
+    println!(
+        "telemetry stopped in {} ms: {}",
+        stopping.elapsed().as_millis(),
+        letta_telemetry::export::stats().snapshot().summary()
+    );
     if drained {
         println!("stopped");
         Ok(ExitCode::SUCCESS)

@@ -38,6 +38,10 @@ use crate::settings::Settings;
 /// Target of the pipeline's own diagnostics.
 pub(crate) const LOG_TARGET: &str = "letta_telemetry::export";
 
+/// Most of a shutdown's time kept, after exports are cut, for the worker to
+/// count what could not be sent (a tenth of the time left, at most this).
+const COUNTING_MARGIN: Duration = Duration::from_millis(100);
+
 /// Room kept in every request for the envelope when the resource is unknown.
 const ENVELOPE_RESERVE: usize = 4096;
 
@@ -291,14 +295,21 @@ impl BoundedBatchSpanProcessor {
         if self.inner.shared.shut_down.swap(true, Ordering::AcqRel) {
             return true;
         }
-        // An export in flight ends by the deadline, so the worker reaches
-        // the shutdown message (and counts what is left) in time.
-        self.inner.deadline.cut_at(deadline);
+        // Exports (the one in flight included) end a little before the
+        // deadline, so the worker reaches the shutdown message and counts
+        // what is left as lost before the caller stops waiting.
+        let now = Instant::now();
+        let margin = (deadline.saturating_duration_since(now) / 10).min(COUNTING_MARGIN);
+        let export_by = deadline.checked_sub(margin).unwrap_or(deadline).max(now);
+        self.inner.deadline.cut_at(export_by);
         let (done, wait) = sync_channel(1);
         let sent = self
             .inner
             .control_tx
-            .try_send(Control::Shutdown { deadline, done })
+            .try_send(Control::Shutdown {
+                deadline: export_by,
+                done,
+            })
             .is_ok();
         let finished = sent && wait_until(&wait, deadline);
         if finished

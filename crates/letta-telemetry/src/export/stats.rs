@@ -108,6 +108,48 @@ impl ExportStatsSnapshot {
         self.spans_dropped_queue_full + self.spans_dropped_export_failed
     }
 
+    /// Sampled spans that ended and reached the processor: each is exported,
+    /// counted as lost, or still on its way
+    /// ([`ExportStatsSnapshot::spans_pending`]).
+    pub fn spans_ended(&self) -> u64 {
+        self.spans_enqueued + self.spans_dropped_queue_full
+    }
+
+    /// Spans queued or in an export not finished yet: 0 after a shutdown
+    /// that met its deadline, since a span still queued or in flight at the
+    /// deadline is counted as lost (a timeout).
+    pub fn spans_pending(&self) -> u64 {
+        self.spans_enqueued
+            .saturating_sub(self.spans_exported + self.spans_dropped_export_failed)
+    }
+
+    /// One line for an operator: spans ended, exported, lost and why.
+    ///
+    /// ```
+    /// let line = letta_telemetry::export::ExportStatsSnapshot::default().summary();
+    /// assert_eq!(line, "spans: 0 ended, 0 exported, 0 lost (0 queue full or after shutdown, 0 in failed exports), 0 pending");
+    /// ```
+    pub fn summary(&self) -> String {
+        let mut line = format!(
+            "spans: {} ended, {} exported, {} lost ({} queue full or after shutdown, {} in failed exports)",
+            self.spans_ended(),
+            self.spans_exported,
+            self.spans_dropped(),
+            self.spans_dropped_queue_full,
+            self.spans_dropped_export_failed,
+        );
+        let reasons: Vec<String> = FailureReason::ALL
+            .iter()
+            .filter(|r| self.failures(**r) > 0)
+            .map(|r| format!("{r} {}", self.failures(*r)))
+            .collect();
+        if !reasons.is_empty() {
+            line.push_str(&format!("; failed requests: {}", reasons.join(", ")));
+        }
+        line.push_str(&format!(", {} pending", self.spans_pending()));
+        line
+    }
+
     /// Failed export requests for one reason.
     pub fn failures(&self, reason: FailureReason) -> u64 {
         self.failures[reason.index()]

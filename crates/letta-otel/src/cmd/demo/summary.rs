@@ -167,6 +167,7 @@ pub fn from_files(
         export.spans_dropped(),
         export.total_failures()
     );
+    let _ = writeln!(out, "  {}", export.summary());
     let _ = writeln!(out, "  traces:  {}", traces_path.display());
     let _ = writeln!(out, "  metrics: {}", metrics_path.display());
     let _ = writeln!(out, "  logs:    {}", logs_dir.join("Letta.log").display());
@@ -212,6 +213,7 @@ pub fn exported(settings: &Settings, export: &ExportStatsSnapshot) -> String {
         export.total_failures(),
         export.requests_sent
     );
+    let _ = writeln!(out, "  {}", export.summary());
     let _ = writeln!(
         out,
         "  read traces back from your collector (e.g. its file exporter: letta-otel traces list --file <its traces.json>)"

@@ -1,0 +1,496 @@
+//! The fault suite, host side: a full disk (`RLIMIT_FSIZE`), an unwritable
+//! telemetry directory, hostile requests, and secret canaries in every
+//! input. The server keeps serving, telemetry degrades and counts what it
+//! loses, and no canary reaches stdout, stderr, `Letta.log`, the telemetry
+//! files, the collector or the model provider.
+
+mod faults_support;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use faults_support::{Accounting, assert_no_panic, figures, load, read, runtime, start};
+use serde_json::{Value, json};
+use test_peers::Rotel;
+use test_peers::rotel::Verbosity;
+
+const DEADLINE_MS: u64 = 2000;
+
+/// Every line of an OTLP-JSON lines file parses: no torn line.
+fn assert_whole_lines(path: &Path) -> usize {
+    let text = read(path);
+    let mut n = 0;
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        serde_json::from_str::<Value>(line)
+            .unwrap_or_else(|e| panic!("torn line in {}: {e}", path.display()));
+        n += 1;
+    }
+    n
+}
+
+#[test]
+fn a_full_disk_degrades_telemetry_never_the_server() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // The database lives in PostgreSQL, a process of its own: the full disk
+    // is the telemetry's alone (SQLite's write-ahead log would fill first).
+    let postgres = test_peers::Postgres::start().expect("postgres");
+    let pg = postgres.url();
+    let rt = runtime();
+    let deadline = DEADLINE_MS.to_string();
+    // Files may grow to 512 KiB; past that, writes fail with EFBIG (the
+    // signal it would raise is ignored, as a full disk raises none).
+    let mut serve = start(
+        &rt,
+        dir.path(),
+        &[
+            ("LETTA_PG_URI", &pg),
+            ("LETTA_TELEMETRY_SHUTDOWN_TIMEOUT_MS", &deadline),
+            ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+            ("OTEL_METRIC_EXPORT_INTERVAL", "300"),
+        ],
+        Some("trap '' XFSZ; ulimit -f 512"),
+    );
+    let requests = 400;
+    assert_eq!(
+        load(&rt, &serve.base, requests),
+        requests,
+        "every request served"
+    );
+    let rss = serve.peak_rss_kib();
+    let (code, took) = serve.terminate(Duration::from_secs(30));
+    assert_eq!(code, Some(0), "{}", serve.stderr());
+    let accounting = Accounting::parse(&serve.stdout());
+    accounting.assert_balanced();
+    assert!(accounting.lost > 0, "the disk filled: {accounting:?}");
+    assert!(
+        serve.stdout().contains("io "),
+        "losses are counted as io failures: {}",
+        serve.stdout()
+    );
+    let logs = serve.logs_dir();
+    for name in ["traces.json", "metrics.json"] {
+        let path = logs.join(name);
+        assert!(std::fs::metadata(&path).map_or(0, |m| m.len()) <= 512 * 1024);
+        assert_whole_lines(&path);
+    }
+    let log = read(&logs.join("Letta.log"));
+    assert!(
+        log.contains("telemetry span export failed"),
+        "one warning says spans are lost:\n{log}"
+    );
+    assert_no_panic(&serve.stderr());
+    figures(
+        "full disk (512 KiB file limit)",
+        requests,
+        &accounting,
+        took,
+        DEADLINE_MS,
+        rss,
+    );
+}
+
+#[test]
+fn an_unwritable_telemetry_directory_does_not_stop_the_server() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // `<LETTA_DIR>/logs` is a regular file: nothing can be created in it,
+    // even as root; the database beside it works.
+    std::fs::create_dir_all(dir.path().join("letta")).expect("letta dir");
+    std::fs::write(dir.path().join("letta").join("logs"), b"").expect("blocker");
+    let rt = runtime();
+    let deadline = DEADLINE_MS.to_string();
+    let mut serve = start(
+        &rt,
+        dir.path(),
+        &[
+            ("LETTA_TELEMETRY_SHUTDOWN_TIMEOUT_MS", &deadline),
+            ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+            ("OTEL_METRIC_EXPORT_INTERVAL", "300"),
+        ],
+        None,
+    );
+    let requests = 100;
+    assert_eq!(load(&rt, &serve.base, requests), requests);
+    let rss = serve.peak_rss_kib();
+    let (code, took) = serve.terminate(Duration::from_secs(30));
+    assert_eq!(code, Some(0));
+    let stderr = serve.stderr();
+    assert_eq!(
+        stderr.matches("could not open the trace file").count(),
+        1,
+        "one warning:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("telemetry metric export failed"),
+        "metric write errors are warned about:\n{stderr}"
+    );
+    assert!(
+        stderr.matches("telemetry metric export failed").count() <= 2,
+        "rate-limited:\n{stderr}"
+    );
+    let accounting = Accounting::parse(&serve.stdout());
+    accounting.assert_balanced();
+    assert_eq!(accounting.exported, 0);
+    assert_no_panic(&stderr);
+    figures(
+        "unwritable telemetry directory",
+        requests,
+        &accounting,
+        took,
+        DEADLINE_MS,
+        rss,
+    );
+}
+
+/// Sends raw bytes as one HTTP/1.1 request; returns the status line.
+fn raw(base: &str, request: &[u8]) -> String {
+    let addr = base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let _ = stream.write_all(request);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn hostile_requests_are_answered_and_never_make_span_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rt = runtime();
+    let mut serve = start(&rt, dir.path(), &[("OTEL_BSP_SCHEDULE_DELAY", "100")], None);
+    let base = serve.base.clone();
+    let client = reqwest::Client::new();
+    let agent: Value = rt.block_on(async {
+        client
+            .post(format!("{base}/v1/agents"))
+            .json(&json!({"name": "hostile"}))
+            .send()
+            .await
+            .expect("create")
+            .json()
+            .await
+            .expect("json")
+    });
+    let id = agent["id"].as_str().expect("id").to_owned();
+
+    // A 50 MB body: 413, naming the limit.
+    let big = format!(
+        r#"{{"messages":[{{"role":"user","content":"{}"}}]}}"#,
+        "x".repeat(50 << 20)
+    );
+    let (status, body) = rt.block_on(async {
+        let r = client
+            .post(format!("{base}/v1/agents/{id}/messages"))
+            .header("content-type", "application/json")
+            .body(big)
+            .send()
+            .await
+            .expect("send");
+        (r.status().as_u16(), r.text().await.unwrap_or_default())
+    });
+    assert_eq!(status, 413, "{body}");
+    assert!(body.contains("2097152 bytes"), "{body}");
+
+    let mut thousand = String::new();
+    for i in 0..1000 {
+        thousand.push_str(&format!("x-h-{i}: v\r\n"));
+    }
+    let long_query = "q=".to_owned() + &"a".repeat(60_000);
+    let hostile: Vec<Vec<u8>> = vec![
+        format!("GET /v1/agents/{id} HTTP/1.1\r\nhost: x\r\ntraceparent: 00-zzzz-not-hex-01\r\nconnection: close\r\n\r\n").into_bytes(),
+        format!("GET /v1/agents/{id} HTTP/1.1\r\nhost: x\r\ntraceparent: 00-{}-{}-01\r\nconnection: close\r\n\r\n", "0".repeat(32), "0".repeat(16)).into_bytes(),
+        format!("GET /v1/agents/{id} HTTP/1.1\r\nhost: x\r\nbaggage: ;;;=%%%,,k=\r\nconnection: close\r\n\r\n").into_bytes(),
+        format!("GET /v1/agents/{id} HTTP/1.1\r\nhost: x\r\n{thousand}connection: close\r\n\r\n").into_bytes(),
+        format!("GET /v1/agents?{long_query} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").into_bytes(),
+        b"GET /v1/agents/\xff\xfe/../../etc/passwd HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n".to_vec(),
+        b"GET /v1/agents?name=\xff\xfe HTTP/1.1\r\nhost: x\r\nuser-agent: \xff\xfe\r\nconnection: close\r\n\r\n".to_vec(),
+        b"GET /v1/agents/../../etc/passwd HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n".to_vec(),
+        b"GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n".to_vec(),
+        [
+            format!("POST /v1/agents/{id}/messages HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 7\r\nconnection: close\r\n\r\n").as_bytes(),
+            b"{\"a\":\xff}",
+        ]
+        .concat(),
+    ];
+    for request in &hostile {
+        let status = raw(&base, request);
+        assert!(
+            status.starts_with("HTTP/1.1 "),
+            "an answer, not a dropped connection: {status:?}"
+        );
+        assert!(!status.contains(" 500 "), "{status}");
+    }
+    for i in 0..20 {
+        let status = raw(
+            &base,
+            format!(
+                "GET /v1/no/such/route/{i}/{} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
+                "z".repeat(i * 50)
+            )
+            .as_bytes(),
+        );
+        assert!(status.contains(" 404 "), "{status}");
+    }
+    let health = raw(
+        &base,
+        b"GET /v1/health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
+    );
+    assert!(health.contains(" 200 "), "still serving: {health}");
+
+    let (code, _) = serve.terminate(Duration::from_secs(30));
+    assert_eq!(code, Some(0));
+    assert_no_panic(&serve.stderr());
+    // Span names stay a small set: routes and bare methods, never a path.
+    let text = read(&serve.logs_dir().join("traces.json"));
+    let mut names = std::collections::BTreeSet::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let v: Value = serde_json::from_str(line).expect("line");
+        for rs in v["resourceSpans"].as_array().into_iter().flatten() {
+            for ss in rs["scopeSpans"].as_array().into_iter().flatten() {
+                for span in ss["spans"].as_array().into_iter().flatten() {
+                    if span["kind"] == 2 {
+                        names.insert(span["name"].as_str().unwrap_or_default().to_owned());
+                    }
+                }
+            }
+        }
+    }
+    assert!(names.len() <= 8, "{names:?}");
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.contains("passwd") && !n.contains("route") && !n.contains("zzz")),
+        "{names:?}"
+    );
+}
+
+/// A fake OpenAI-compatible model provider on loopback: answers every chat
+/// completion with a fixed reply and keeps every request it received, raw.
+struct FakeProvider {
+    port: u16,
+    received: Arc<Mutex<Vec<u8>>>,
+}
+
+impl FakeProvider {
+    fn start() -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let sink = received.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let sink = sink.clone();
+                std::thread::spawn(move || {
+                    loop {
+                        let Some(request) = read_request(&mut stream) else {
+                            return;
+                        };
+                        sink.lock().expect("lock").extend_from_slice(&request);
+                        let body = json!({
+                            "id": "chatcmpl-1", "object": "chat.completion", "model": "fake",
+                            "choices": [{"index": 0, "finish_reason": "stop",
+                                "message": {"role": "assistant", "content": "ok"}}],
+                            "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4}
+                        })
+                        .to_string();
+                        let answer = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                            body.len()
+                        );
+                        if stream.write_all(answer.as_bytes()).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        Self { port, received }
+    }
+
+    fn received(&self) -> String {
+        String::from_utf8_lossy(&self.received.lock().expect("lock")).into_owned()
+    }
+}
+
+/// One HTTP/1.1 request (headers and a `content-length` body), raw.
+fn read_request(stream: &mut TcpStream) -> Option<Vec<u8>> {
+    let mut data = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            while data.len() < end + 4 + length {
+                let n = stream.read(&mut buf).ok().filter(|n| *n > 0)?;
+                data.extend_from_slice(&buf[..n]);
+            }
+            return Some(data);
+        }
+        let n = stream.read(&mut buf).ok().filter(|n| *n > 0)?;
+        data.extend_from_slice(&buf[..n]);
+    }
+}
+
+#[test]
+fn secret_canaries_reach_no_output_no_file_no_collector_and_no_provider() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rotel = Rotel::start_with(Verbosity::Detailed, &[]).expect("rotel");
+    let provider = FakeProvider::start();
+    let rt = runtime();
+    // Canaries in the configuration: URL credentials and a token query.
+    let traces = format!(
+        "http://otlpuser:CANARY-OTLP-PW@127.0.0.1:{}/v1/traces?token=CANARY-OTLP-Q",
+        rotel.http_port()
+    );
+    let llm = format!(
+        "http://llmuser:CANARY-LLM-PW@127.0.0.1:{}/v1",
+        provider.port
+    );
+    let mut serve = start(
+        &rt,
+        dir.path(),
+        &[
+            ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", &traces),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
+            ("LETTA_LLM_ENDPOINT", &llm),
+            ("LETTA_LLM_API_KEY", "CANARY-LLM-KEY"),
+            ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+            ("LETTA_LOGGING_JSON_LOGGING", "true"),
+        ],
+        None,
+    );
+    let base = serve.base.clone();
+    // Canaries in the requests: headers, query, baggage, body keys.
+    rt.block_on(async {
+        let client = reqwest::Client::new();
+        // Unknown keys are refused (422), after the body was recorded.
+        let refused = client
+            .post(format!("{base}/v1/agents"))
+            .json(
+                &json!({"name": "canary", "password": "CANARY-B1", "client_secret": "CANARY-B2",
+                "nested": {"session_id": "CANARY-B3"}, "auth": "CANARY-B4"}),
+            )
+            .send()
+            .await
+            .expect("create");
+        assert_eq!(refused.status(), 422);
+        let agent: Value = client
+            .post(format!(
+                "{base}/v1/agents?token=CANARY-Q1&api%5Fkey=CANARY-Q2&pwd=CANARY-Q3"
+            ))
+            .header("authorization", "Bearer CANARY-H1")
+            .header("x-api-key", "CANARY-H2")
+            .header("cookie", "session=CANARY-H3")
+            .json(&json!({"name": "canary"}))
+            .send()
+            .await
+            .expect("create")
+            .json()
+            .await
+            .expect("json");
+        let id = agent["id"].as_str().expect("id").to_owned();
+        for _ in 0..3 {
+            let r = client
+                .post(format!("{base}/v1/agents/{id}/messages?key=CANARY-Q4"))
+                .header("baggage", "internal.user=CANARY-BAGGAGE")
+                .header(
+                    "traceparent",
+                    "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                )
+                .header("authorization", "Bearer CANARY-H1")
+                .json(&json!({"messages": [{"role": "user", "content": "hello"}],
+                    "passwd": "CANARY-B5", "key": "CANARY-B6"}))
+                .send()
+                .await
+                .expect("message");
+            assert_eq!(r.status(), 200, "{:?}", r.text().await);
+        }
+    });
+    let spans = rotel.wait_for_spans(1, Duration::from_secs(10));
+    assert!(!spans.is_empty(), "spans reached the collector");
+    let (code, _) = serve.terminate(Duration::from_secs(30));
+    assert_eq!(code, Some(0));
+    let logs = serve.logs_dir();
+    let places = [
+        ("stdout", serve.stdout()),
+        ("stderr", serve.stderr()),
+        ("Letta.log", read(&logs.join("Letta.log"))),
+        ("traces.json", read(&logs.join("traces.json"))),
+        ("metrics.json", read(&logs.join("metrics.json"))),
+        ("the collector", rotel.output()),
+        ("the model provider", provider.received()),
+    ];
+    let canaries = [
+        "CANARY-OTLP-PW",
+        "CANARY-OTLP-Q",
+        "CANARY-LLM-PW",
+        "CANARY-Q1",
+        "CANARY-Q2",
+        "CANARY-Q3",
+        "CANARY-Q4",
+        "CANARY-H1",
+        "CANARY-H2",
+        "CANARY-H3",
+        "CANARY-B1",
+        "CANARY-B2",
+        "CANARY-B3",
+        "CANARY-B4",
+        "CANARY-B5",
+        "CANARY-B6",
+        "CANARY-BAGGAGE",
+    ];
+    for (place, text) in &places {
+        for canary in canaries {
+            assert!(!text.contains(canary), "{canary} reached {place}");
+        }
+    }
+    // The API key goes to the provider it is for, and nowhere else.
+    for (place, text) in &places[..6] {
+        assert!(
+            !text.contains("CANARY-LLM-KEY"),
+            "the API key reached {place}"
+        );
+    }
+    assert!(provider.received().contains("CANARY-LLM-KEY"));
+    assert!(
+        provider
+            .received()
+            .to_ascii_lowercase()
+            .contains("traceparent"),
+        "trace context does go out"
+    );
+    assert!(
+        serve.stdout().contains("otlpuser:***@"),
+        "{}",
+        serve.stdout()
+    );
+    // The files that hold bodies and parameters are private.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| {
+        std::fs::metadata(p)
+            .map(|m| m.permissions().mode() & 0o777)
+            .ok()
+    };
+    assert_eq!(mode(&logs), Some(0o700));
+    for entry in std::fs::read_dir(&logs).expect("logs dir").flatten() {
+        assert_eq!(
+            mode(&entry.path()),
+            Some(0o600),
+            "{}",
+            entry.path().display()
+        );
+    }
+}
