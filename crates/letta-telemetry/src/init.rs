@@ -43,14 +43,20 @@ pub(crate) trait Pipeline: Send + Sync {
     fn flush(&self, deadline: Instant);
     /// Flushes and stops, returning by `deadline`.
     fn shutdown(&self, deadline: Instant);
+    /// Whether this pipeline is flushed and stopped after the others, so
+    /// that what they log while stopping is still written (the logs).
+    fn stops_last(&self) -> bool {
+        false
+    }
 }
 
 /// Keeps telemetry running; flushes and shuts it down, within the configured
 /// deadline, when dropped or when [`TelemetryGuard::shutdown`] is called.
 ///
 /// The deadline (`LETTA_TELEMETRY_SHUTDOWN_TIMEOUT_MS`) is one for all the
-/// work: traces, metrics, logs and Datadog are flushed and shut down at the
-/// same time, each on a thread of its own, exports in flight are cut at the
+/// work: traces, metrics and Datadog are flushed and shut down at the same
+/// time, each on a thread of its own, then the logs (which record what the
+/// others said while stopping); exports in flight are cut before the
 /// deadline, and the guard returns by then whatever the collector does. What
 /// could not be sent is abandoned and counted ([`crate::export::stats`]).
 #[must_use = "telemetry stops when the guard is dropped"]
@@ -110,16 +116,31 @@ fn deadlines(budget: Duration) -> (Instant, Instant) {
 }
 
 /// Runs `op(pipeline, work_by)` on every pipeline at once, each on a thread
-/// of its own, and returns when all are done or at `return_by`, whichever
-/// comes first; a pipeline still working then is left to finish in the
-/// background. Returns how many finished.
+/// of its own, then on those that stop last (the logs, which record what
+/// the others said while stopping) with what is left until `return_by`;
+/// returns when all are done or at `return_by`, whichever comes first. A
+/// pipeline still working then is left to finish in the background.
 fn run_until(
     pipelines: &[Arc<dyn Pipeline>],
     work_by: Instant,
     return_by: Instant,
     what: &str,
     op: fn(&dyn Pipeline, Instant),
-) -> usize {
+) {
+    let (last, first): (Vec<_>, Vec<_>) = pipelines.iter().cloned().partition(|p| p.stops_last());
+    run_together(&first, work_by, work_by, what, op);
+    run_together(&last, return_by, return_by, what, op);
+}
+
+/// Runs `op(pipeline, work_by)` on every pipeline at once, each on a thread
+/// of its own; returns when all are done or at `return_by`.
+fn run_together(
+    pipelines: &[Arc<dyn Pipeline>],
+    work_by: Instant,
+    return_by: Instant,
+    what: &str,
+    op: fn(&dyn Pipeline, Instant),
+) {
     let (done_tx, done_rx) = mpsc::channel::<()>();
     let mut started = 0;
     for p in pipelines {
@@ -141,12 +162,11 @@ fn run_until(
     let mut finished = pipelines.len() - started;
     while finished < pipelines.len() {
         let left = return_by.saturating_duration_since(Instant::now());
-        match done_rx.recv_timeout(left) {
+        match done_rx.recv_timeout(left + Duration::from_millis(5)) {
             Ok(()) => finished += 1,
             Err(_) => break,
         }
     }
-    finished
 }
 
 impl Drop for TelemetryGuard {

@@ -103,7 +103,7 @@ impl Db {
                 format!(
                     "database URL {:?} is not supported: expected sqlite://<path> or \
                      postgres://user:password@host/db",
-                    redact_url(url)
+                    letta_telemetry::settings::mask_url(url)
                 )
                 .into(),
             ));
@@ -133,15 +133,5 @@ impl Db {
             Self::Sqlite(pool) => pool.close().await,
             Self::Postgres(pool) => pool.close().await,
         }
-    }
-}
-
-/// `url` with any password replaced, for messages.
-fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            format!("{}://REDACTED@{}", &url[..scheme], &url[at + 1..])
-        }
-        _ => url.to_owned(),
     }
 }

@@ -432,12 +432,15 @@ impl<E: SpanExporter> Worker<E> {
                 }
                 Ok(Control::Flush { deadline, done }) => {
                     self.export_queued(Some(deadline));
+                    // Warned before the caller goes on: its logs see it.
+                    self.warn_drops();
                     let _ = done.try_send(());
                 }
                 Ok(Control::Shutdown { deadline, done }) => {
                     self.export_queued(Some(deadline));
                     let left = deadline.saturating_duration_since(Instant::now());
                     let _ = self.exporter.shutdown_with_timeout(left);
+                    self.warn_drops();
                     let _ = done.try_send(());
                     break;
                 }

@@ -100,6 +100,10 @@ impl Pipeline for LogsPipeline {
         "logs"
     }
 
+    fn stops_last(&self) -> bool {
+        true
+    }
+
     fn flush(&self, _deadline: Instant) {
         if let Some(p) = &self.provider {
             let _ = p.force_flush();
