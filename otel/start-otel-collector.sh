@@ -26,7 +26,7 @@
 # ${env:VAR} without a default) must be set; see otel/README.md.
 set -euo pipefail
 
-OTELCOL_VERSION="0.139.0"
+OTELCOL_VERSION="0.165.0"
 DEFAULT_DOWNLOAD_BASE="https://github.com/open-telemetry/opentelemetry-collector-releases/releases/download"
 
 me="start-otel-collector.sh"

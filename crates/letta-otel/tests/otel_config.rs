@@ -430,7 +430,7 @@ impl Sandbox {
         std::fs::create_dir_all(&bin)?;
         write_exec(
             &bin.join("otelcol-stub"),
-            "#!/bin/sh\nif [ \"$1\" = --version ]; then echo \"otelcol-contrib version ${STUB_VERSION:-0.139.0}\"; exit 0; fi\n\
+            "#!/bin/sh\nif [ \"$1\" = --version ]; then echo \"otelcol-contrib version ${STUB_VERSION:-0.165.0}\"; exit 0; fi\n\
              echo \"STUB $*\"\necho \"ENDPOINT=${CLICKHOUSE_ENDPOINT:-}\"\n",
         )?;
         write_exec(
@@ -727,11 +727,11 @@ fn script_says_clearly_when_the_download_cannot_be_made() -> TestResult {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
-        err.contains("cannot download otelcol-contrib 0.139.0"),
+        err.contains("cannot download otelcol-contrib 0.165.0"),
         "{err}"
     );
     assert!(
-        err.contains("otelcol-contrib_0.139.0_linux_amd64.tar.gz"),
+        err.contains("otelcol-contrib_0.165.0_linux_amd64.tar.gz"),
         "{err}"
     );
     assert!(
@@ -746,14 +746,14 @@ fn script_says_clearly_when_the_download_cannot_be_made() -> TestResult {
 fn script_installs_the_pinned_version_when_missing_or_different() -> TestResult {
     let sb = Sandbox::new("Darwin", "arm64")?;
     // A mirror holding a release tarball whose binary is the stub.
-    let mirror = sb.dir.path().join("mirror/v0.139.0");
+    let mirror = sb.dir.path().join("mirror/v0.165.0");
     std::fs::create_dir_all(&mirror)?;
     let staging = sb.dir.path().join("staging");
     std::fs::create_dir_all(&staging)?;
     std::fs::copy(sb.stub(), staging.join("otelcol-contrib"))?;
     let tar = Command::new("tar")
         .arg("-czf")
-        .arg(mirror.join("otelcol-contrib_0.139.0_darwin_arm64.tar.gz"))
+        .arg(mirror.join("otelcol-contrib_0.165.0_darwin_arm64.tar.gz"))
         .arg("-C")
         .arg(&staging)
         .arg("otelcol-contrib")
@@ -769,7 +769,7 @@ fn script_installs_the_pinned_version_when_missing_or_different() -> TestResult 
     let out = sb.run(&["file"], &vars)?;
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("installing otelcol-contrib 0.139.0 (darwin_arm64)"),
+        stderr(&out).contains("installing otelcol-contrib 0.165.0 (darwin_arm64)"),
         "{}",
         stderr(&out)
     );
@@ -791,7 +791,7 @@ fn script_installs_the_pinned_version_when_missing_or_different() -> TestResult 
     let out = sb.run(&["file"], &vars)?;
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("is version 0.100.0, want 0.139.0"),
+        stderr(&out).contains("is version 0.100.0, want 0.165.0"),
         "{}",
         stderr(&out)
     );

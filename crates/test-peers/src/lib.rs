@@ -12,6 +12,7 @@
 pub mod clickhouse;
 pub mod ddagent;
 pub mod faults;
+pub mod otelcol;
 pub mod postgres;
 mod process;
 pub mod rotel;
@@ -20,6 +21,7 @@ pub mod util;
 pub use clickhouse::ClickHouse;
 pub use ddagent::DdAgent;
 pub use faults::{HungCollector, SlowProxy};
+pub use otelcol::Otelcol;
 pub use postgres::Postgres;
 pub use process::{PeerError, PeerProcess};
 pub use rotel::Rotel;
