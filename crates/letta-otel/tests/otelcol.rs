@@ -46,7 +46,10 @@ fn documented_env(home: &Path) -> Vec<(&'static str, String)> {
         ("DD_API_KEY", "test-key".into()),
         ("SIGNOZ_ENDPOINT", "127.0.0.1:4317".into()),
         ("SIGNOZ_INGESTION_KEY", "test-key".into()),
-        ("LETTA_TRACES_FILE", home.join("traces.json").display().to_string()),
+        (
+            "LETTA_TRACES_FILE",
+            home.join("traces.json").display().to_string(),
+        ),
     ]
 }
 
@@ -161,7 +164,11 @@ fn every_configuration_validates_on_the_real_collector() -> TestResult {
     let home = tempfile::tempdir()?;
     let env = documented_env(home.path());
     for config in configs() {
-        let name = config.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let name = config
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         let output = Otelcol::validate(&config, &env_refs(&env))?;
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         let mut doc = load(&config);
@@ -211,7 +218,12 @@ fn server_path_through(config: &str, traces_file: impl Fn(&Path) -> PathBuf) -> 
 
     let rt = runtime();
     let endpoint = format!("http://127.0.0.1:{grpc}");
-    let mut serve = start(&rt, dir.path(), &[("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", &endpoint)], None);
+    let mut serve = start(
+        &rt,
+        dir.path(),
+        &[("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", &endpoint)],
+        None,
+    );
     let base = serve.base.clone();
     let trace_ids: Vec<String> = rt.block_on(async {
         let client = reqwest::Client::new();
@@ -270,7 +282,9 @@ fn server_path_through(config: &str, traces_file: impl Fn(&Path) -> PathBuf) -> 
 
 #[test]
 fn the_server_s_traces_go_through_the_file_configuration_to_letta_otel_traces() -> TestResult {
-    server_path_through("otel-collector-config-file.yaml", |dir| dir.join("traces.json"))
+    server_path_through("otel-collector-config-file.yaml", |dir| {
+        dir.join("traces.json")
+    })
 }
 
 #[test]
@@ -312,7 +326,12 @@ fn the_server_s_json_log_lines_arrive_through_the_file_log_receiver() -> TestRes
     let collector = Otelcol::start(&local, &env_refs(&env), &[grpc, http])?;
 
     let rt = runtime();
-    let mut serve = start(&rt, dir.path(), &[("LETTA_LOGGING_JSON_LOGGING", "true")], None);
+    let mut serve = start(
+        &rt,
+        dir.path(),
+        &[("LETTA_LOGGING_JSON_LOGGING", "true")],
+        None,
+    );
     // The receiver reads what is written after it starts watching: a tool
     // failure logs a WARNING line.
     let base = serve.base.clone();
@@ -346,7 +365,10 @@ fn the_server_s_json_log_lines_arrive_through_the_file_log_receiver() -> TestRes
             let request: Json = serde_json::from_str(line)?;
             let record = &request["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0];
             assert!(record.to_string().contains("WARNING"), "{record}");
-            assert!(line.contains("collector-test"), "the resource processor ran: {line}");
+            assert!(
+                line.contains("collector-test"),
+                "the resource processor ran: {line}"
+            );
             break;
         }
         assert!(
@@ -394,7 +416,10 @@ fn the_receivers_take_a_5_mib_request_and_refuse_one_past_16_mib() -> TestResult
     };
     assert_eq!(post(body(5)), 200, "a 5 MiB request is accepted");
     let refused = post(body(17));
-    assert!(refused == 413 || refused == 400, "a 17 MiB request is refused: {refused}");
+    assert!(
+        refused == 413 || refused == 400,
+        "a 17 MiB request is refused: {refused}"
+    );
     Ok(())
 }
 
@@ -418,13 +443,131 @@ fn the_start_script_picks_file_dev_and_its_collector_accepts_otlp() -> TestResul
         .env("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4317")
         .env("LETTA_DIR", home.path().join("letta"))
         .output()?;
-    let _ = Command::new("kill").args(["-TERM", &script.id().to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-TERM", &script.id().to_string()])
+        .status();
     let _ = script.wait();
     ready?;
-    assert!(cmdline.contains("otel-collector-config-file-dev.yaml"), "{cmdline}");
+    assert!(
+        cmdline.contains("otel-collector-config-file-dev.yaml"),
+        "{cmdline}"
+    );
     let doctor_out = String::from_utf8_lossy(&doctor.stdout);
-    assert!(doctor.status.success(), "{doctor_out}\n{}", String::from_utf8_lossy(&doctor.stderr));
+    assert!(
+        doctor.status.success(),
+        "{doctor_out}\n{}",
+        String::from_utf8_lossy(&doctor.stderr)
+    );
     let traces = home.path().join(".letta").join("logs").join("traces.json");
-    assert!(!read(&traces).is_empty(), "doctor's test span reached {}", traces.display());
+    assert!(
+        !read(&traces).is_empty(),
+        "doctor's test span reached {}",
+        traces.display()
+    );
+    Ok(())
+}
+
+#[test]
+fn the_memory_limiter_comes_first_and_refuses_data_over_its_limit() -> TestResult {
+    // As the comments say: first in every pipeline of every configuration
+    // that has one.
+    for config in configs() {
+        let doc = load(&config);
+        if doc["processors"].get("memory_limiter").is_none() {
+            continue;
+        }
+        let pipelines = doc["service"]["pipelines"].as_mapping().expect("pipelines");
+        for (name, pipeline) in pipelines {
+            let first = pipeline["processors"][0].as_str();
+            assert_eq!(first, Some("memory_limiter"), "{config:?} {name:?}");
+        }
+    }
+    // And it refuses: the production configuration with its limit brought
+    // down to 48 MiB (spike 16 MiB) refuses a burst of 5 MiB requests
+    // instead of growing, and keeps serving.
+    let dir = tempfile::tempdir()?;
+    let mut doc = load(&otel_dir().join("otel-collector-config-clickhouse.yaml"));
+    let (grpc, http) = on_free_ports(&mut doc);
+    doc["processors"]["memory_limiter"]["limit_mib"] = 48.into();
+    doc["processors"]["memory_limiter"]["spike_limit_mib"] = 16.into();
+    doc["processors"]["memory_limiter"]["check_interval"] = "100ms".into();
+    let exporters = mapping(&mut doc, "exporters").expect("exporters");
+    exporters.remove("clickhouse");
+    exporters.insert("debug".into(), Value::Mapping(Mapping::new()));
+    for pipeline in ["traces", "metrics", "logs"] {
+        doc["service"]["pipelines"][pipeline]["exporters"] = Value::Sequence(vec!["debug".into()]);
+    }
+    let local = dir.path().join("limited.yaml");
+    write(&doc, &local);
+    let env = documented_env(dir.path());
+    let _collector = Otelcol::start(&local, &env_refs(&env), &[grpc, http])?;
+    let body = json!({"resourceSpans": [{"scopeSpans": [{"spans": [{
+        "traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331",
+        "name": "big", "kind": 1, "startTimeUnixNano": "1", "endTimeUnixNano": "2",
+        "attributes": [{"key": "big", "value": {"stringValue": "x".repeat(5 << 20)}}]
+    }]}]}]})
+    .to_string();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let statuses: Vec<u16> = rt.block_on(async {
+        let client = reqwest::Client::new();
+        let mut all = Vec::new();
+        for _ in 0..6 {
+            let mut burst = tokio::task::JoinSet::new();
+            for _ in 0..8 {
+                let request = client
+                    .post(format!("http://127.0.0.1:{http}/v1/traces"))
+                    .header("content-type", "application/json")
+                    .body(body.clone());
+                burst.spawn(async move {
+                    request
+                        .send()
+                        .await
+                        .map(|r| r.status().as_u16())
+                        .unwrap_or(0)
+                });
+            }
+            all.extend(burst.join_all().await);
+        }
+        all
+    });
+    assert!(statuses.contains(&200), "{statuses:?}");
+    assert!(
+        statuses.iter().any(|s| *s == 503 || *s == 429),
+        "some requests are refused for memory: {statuses:?}"
+    );
+    assert!(
+        !statuses.contains(&0),
+        "the collector stayed up: {statuses:?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn the_start_script_picks_clickhouse_dev_when_its_variables_are_set() -> TestResult {
+    let home = tempfile::tempdir()?;
+    let closed = test_peers::util::free_port()?;
+    // Nothing listens on the ClickHouse port: the collector the script
+    // starts is the ClickHouse one, and says it cannot reach it.
+    let output = Command::new(otel_dir().join("start-otel-collector.sh"))
+        .env("OTELCOL_BIN", Otelcol::binary()?)
+        .env("HOME", home.path())
+        .env("CLICKHOUSE_ENDPOINT", format!("http://127.0.0.1:{closed}"))
+        .env("CLICKHOUSE_PASSWORD", "CANARY-CH-PASSWORD")
+        .env_remove("OTEL_COLLECTOR_CONFIG")
+        .output()?;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("with otel-collector-config-clickhouse-dev.yaml (clickhouse-dev)"),
+        "{stderr}"
+    );
+    assert!(!output.status.success(), "ClickHouse is unreachable");
+    assert!(stderr.contains("clickhouse"), "{stderr}");
+    assert!(
+        !stderr.contains("CANARY-CH-PASSWORD"),
+        "the password is never printed"
+    );
     Ok(())
 }

@@ -130,3 +130,44 @@ async fn tracing_off_sends_no_traceparent() {
     assert!(response.headers().get("x-trace-id").is_none());
     assert_eq!(response.text().await.unwrap(), "");
 }
+
+#[tokio::test]
+async fn baggage_goes_only_to_the_hosts_allowed() {
+    use opentelemetry::KeyValue;
+    use opentelemetry::baggage::BaggageExt as _;
+    use opentelemetry::context::FutureExt as _;
+
+    let _recorder = install_span_recorder();
+    let server = serve(app(HttpConfig::default())).await;
+    let cx = opentelemetry::Context::current_with_baggage([KeyValue::new("internal.user", "u-1")]);
+    let fetch = |tracing: ClientTracing| {
+        let url = server.url("/v1/baggage");
+        let cx = cx.clone();
+        async move {
+            reqwest_middleware::ClientBuilder::new(reqwest::Client::new())
+                .with(tracing)
+                .build()
+                .get(url)
+                .send()
+                .with_context(cx)
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        fetch(ClientTracing::default()).await,
+        "",
+        "not forwarded by default"
+    );
+    assert_eq!(
+        fetch(ClientTracing::default().with_baggage_to(["other.host"])).await,
+        ""
+    );
+    assert_eq!(
+        fetch(ClientTracing::default().with_baggage_to(["127.0.0.1"])).await,
+        "internal.user=u-1"
+    );
+}

@@ -32,6 +32,7 @@ pub fn app(config: HttpConfig) -> Router {
         .route("/v1/context", get(context_attributes))
         .route("/v1/upload", post(echo))
         .route("/v1/traceparent", get(traceparent))
+        .route("/v1/baggage", get(baggage))
         .layer(TelemetryLayer::new(config))
 }
 
@@ -44,6 +45,15 @@ async fn echo(body: Bytes) -> Bytes {
 async fn traceparent(headers: axum::http::HeaderMap) -> String {
     headers
         .get("traceparent")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// Returns the `baggage` header the request came with (or nothing).
+async fn baggage(headers: axum::http::HeaderMap) -> String {
+    headers
+        .get("baggage")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned()
