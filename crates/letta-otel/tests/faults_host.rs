@@ -12,7 +12,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use faults_support::{Accounting, assert_no_panic, figures, load, read, runtime, start};
+use faults_support::{
+    Accounting, assert_no_panic, create_agent, figures, load, read, runtime, start,
+};
 use serde_json::{Value, json};
 use test_peers::Rotel;
 use test_peers::rotel::Verbosity;
@@ -168,18 +170,7 @@ fn hostile_requests_are_answered_and_never_make_span_names() {
     let mut serve = start(&rt, dir.path(), &[("OTEL_BSP_SCHEDULE_DELAY", "100")], None);
     let base = serve.base.clone();
     let client = reqwest::Client::new();
-    let agent: Value = rt.block_on(async {
-        client
-            .post(format!("{base}/v1/agents"))
-            .json(&json!({"name": "hostile"}))
-            .send()
-            .await
-            .expect("create")
-            .json()
-            .await
-            .expect("json")
-    });
-    let id = agent["id"].as_str().expect("id").to_owned();
+    let id = rt.block_on(create_agent(&client, &base, "hostile"));
 
     // A 50 MB body: 413, naming the limit.
     let big = format!(

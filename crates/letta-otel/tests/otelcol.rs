@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use faults_support::{read, runtime, start};
+use faults_support::{create_agent, read, runtime, start};
 use serde_json::{Value as Json, json};
 use test_peers::Otelcol;
 use test_peers::util::{free_ports, wait_for_port};
@@ -337,16 +337,7 @@ fn the_server_s_json_log_lines_arrive_through_the_file_log_receiver() -> TestRes
     let base = serve.base.clone();
     rt.block_on(async {
         let client = reqwest::Client::new();
-        let agent: Json = client
-            .post(format!("{base}/v1/agents"))
-            .json(&json!({"name": "logs"}))
-            .send()
-            .await
-            .expect("create")
-            .json()
-            .await
-            .expect("json");
-        let id = agent["id"].as_str().expect("id");
+        let id = create_agent(&client, &base, "logs").await;
         client
             .post(format!("{base}/v1/agents/{id}/messages"))
             .json(&json!({"messages": [{"role": "user", "content": "use the broken tool"}]}))

@@ -4,8 +4,21 @@
 
 use std::time::{Duration, Instant};
 
-use letta_server::{LlmEndpoint, Server, ServerConfig};
+use letta_server::{LlmEndpoint, RunningServer, Server, ServerConfig};
 use serde_json::{Value, json};
+
+/// Starts the server on `dir` (its SQLite database) with a model that
+/// answers after `first_token` and a drain deadline of `drain`.
+async fn start(dir: &tempfile::TempDir, first_token: Duration, drain: Duration) -> RunningServer {
+    Server::start(config(dir, first_token, drain))
+        .await
+        .expect("server starts")
+}
+
+/// The server again on the same database, with a fast model.
+async fn restart(dir: &tempfile::TempDir) -> RunningServer {
+    start(dir, Duration::from_millis(1), Duration::from_secs(5)).await
+}
 
 fn config(dir: &tempfile::TempDir, first_token: Duration, drain: Duration) -> ServerConfig {
     ServerConfig {
@@ -59,13 +72,7 @@ async fn a_run_still_going_at_the_drain_deadline_is_marked_failed_with_a_reason(
     let dir = tempfile::tempdir().expect("tempdir");
     let client = reqwest::Client::new();
     // The model answers after 30 s; the drain deadline is 300 ms.
-    let server = Server::start(config(
-        &dir,
-        Duration::from_secs(30),
-        Duration::from_millis(300),
-    ))
-    .await
-    .expect("start");
+    let server = start(&dir, Duration::from_secs(30), Duration::from_millis(300)).await;
     let base = server.base_url();
     let run = start_run(&client, &base).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -80,13 +87,7 @@ async fn a_run_still_going_at_the_drain_deadline_is_marked_failed_with_a_reason(
         started.elapsed()
     );
 
-    let server = Server::start(config(
-        &dir,
-        Duration::from_millis(1),
-        Duration::from_secs(5),
-    ))
-    .await
-    .expect("restart");
+    let server = restart(&dir).await;
     let base = server.base_url();
     let after = run_status(&client, &base, &run).await;
     assert_eq!(after["status"], "failed", "{after}");
@@ -103,23 +104,11 @@ async fn a_run_still_going_at_the_drain_deadline_is_marked_failed_with_a_reason(
 async fn runs_that_finish_within_the_deadline_complete() {
     let dir = tempfile::tempdir().expect("tempdir");
     let client = reqwest::Client::new();
-    let server = Server::start(config(
-        &dir,
-        Duration::from_millis(300),
-        Duration::from_secs(10),
-    ))
-    .await
-    .expect("start");
+    let server = start(&dir, Duration::from_millis(300), Duration::from_secs(10)).await;
     let base = server.base_url();
     let run = start_run(&client, &base).await;
     assert!(server.shutdown().await, "drained in time");
-    let server = Server::start(config(
-        &dir,
-        Duration::from_millis(1),
-        Duration::from_secs(5),
-    ))
-    .await
-    .expect("restart");
+    let server = restart(&dir).await;
     let after = run_status(&client, &server.base_url(), &run).await;
     assert_eq!(after["status"], "completed", "{after}");
     assert!(server.shutdown().await);
@@ -129,26 +118,14 @@ async fn runs_that_finish_within_the_deadline_complete() {
 async fn runs_left_running_by_a_killed_process_are_failed_at_startup() {
     let dir = tempfile::tempdir().expect("tempdir");
     let client = reqwest::Client::new();
-    let server = Server::start(config(
-        &dir,
-        Duration::from_secs(30),
-        Duration::from_secs(5),
-    ))
-    .await
-    .expect("start");
+    let server = start(&dir, Duration::from_secs(30), Duration::from_secs(5)).await;
     let base = server.base_url();
     let run = start_run(&client, &base).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     // A crash: the process goes without a shutdown (the task is aborted
     // with the runtime of this test; the row stays `running`).
     std::mem::forget(server);
-    let server = Server::start(config(
-        &dir,
-        Duration::from_millis(1),
-        Duration::from_secs(5),
-    ))
-    .await
-    .expect("restart");
+    let server = restart(&dir).await;
     let after = run_status(&client, &server.base_url(), &run).await;
     assert_eq!(after["status"], "failed", "{after}");
     assert!(

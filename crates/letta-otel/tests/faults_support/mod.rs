@@ -225,21 +225,26 @@ impl Accounting {
     }
 }
 
+/// Creates an agent named `name`; returns its id.
+pub async fn create_agent(client: &reqwest::Client, base: &str, name: &str) -> String {
+    let agent: Value = client
+        .post(format!("{base}/v1/agents"))
+        .json(&json!({ "name": name }))
+        .send()
+        .await
+        .expect("create agent")
+        .json()
+        .await
+        .expect("agent json");
+    agent["id"].as_str().expect("agent id").to_owned()
+}
+
 /// A workload: one agent, then `n` requests alternating a read and a
 /// message. Returns how many answered 2xx.
 pub fn load(rt: &tokio::runtime::Runtime, base: &str, n: usize) -> usize {
     rt.block_on(async {
         let client = reqwest::Client::new();
-        let agent: Value = client
-            .post(format!("{base}/v1/agents"))
-            .json(&json!({"name": "faults"}))
-            .send()
-            .await
-            .expect("create agent")
-            .json()
-            .await
-            .expect("agent json");
-        let id = agent["id"].as_str().expect("agent id").to_owned();
+        let id = create_agent(&client, base, "faults").await;
         let mut ok = 0;
         for i in 0..n {
             let request = if i % 2 == 0 {
