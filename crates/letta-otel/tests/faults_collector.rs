@@ -56,7 +56,9 @@ fn hung(protocol: &str) {
     let accounting = Accounting::parse(&stdout);
     accounting.assert_balanced();
     assert_eq!(accounting.exported, 0, "{accounting:?}");
-    assert!(accounting.stop_ms <= DEADLINE_MS + 100, "{accounting:?}");
+    // The guard returns by the deadline; scheduling on a loaded machine
+    // may add a little.
+    assert!(accounting.stop_ms <= DEADLINE_MS + 500, "{accounting:?}");
     assert_no_panic(&serve.stderr());
     figures(
         &format!("hung collector ({protocol})"),
