@@ -103,7 +103,7 @@ impl TelemetryGuard {
     }
 }
 
-/// Most of the shutdown budget kept to count what is abandoned.
+/// The most of the shutdown budget kept to count what is abandoned.
 const RESERVE: Duration = Duration::from_millis(200);
 
 /// When the pipelines must stop exporting, and when the guard returns: the
