@@ -103,7 +103,8 @@ impl TelemetryGuard {
     }
 }
 
-/// The most of the shutdown budget kept to count what is abandoned.
+/// Time kept at the end of the shutdown budget to count what is abandoned:
+/// a tenth of the budget, at most this.
 const RESERVE: Duration = Duration::from_millis(200);
 
 /// When the pipelines must stop exporting, and when the guard returns: the

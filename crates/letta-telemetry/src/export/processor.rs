@@ -10,7 +10,7 @@
 //!   protobuf encoding), cuts down a span that alone is too large, and splits
 //!   a request in half when the collector still answers "too large";
 //! - flushes and shuts down by a deadline, even when the collector is gone:
-//!   shutdown cuts an export in flight at the deadline, and every span still
+//!   shutdown cuts an export in flight just before the deadline, and every span still
 //!   queued or in flight then is counted as lost (a timeout), so each span
 //!   that reached the processor is either exported or counted.
 
@@ -38,8 +38,8 @@ use crate::settings::Settings;
 /// Target of the pipeline's own diagnostics.
 pub(crate) const LOG_TARGET: &str = "letta_telemetry::export";
 
-/// Most of a shutdown's time kept, after exports are cut, for the worker to
-/// count what could not be sent (a tenth of the time left, at most this).
+/// Time kept at the end of a shutdown, after exports are cut, for the worker
+/// to count what could not be sent: a tenth of the time left, at most this.
 const COUNTING_MARGIN: Duration = Duration::from_millis(100);
 
 /// Room kept in every request for the envelope when the resource is unknown.
