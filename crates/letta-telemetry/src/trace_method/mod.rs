@@ -1,4 +1,4 @@
-//! Runtime support for [`#[trace_method]`](crate::trace_method!): span names,
+//! Runtime support for [`#[trace_method]`](macro@crate::trace_method): span names,
 //! parameter capture with limits and redaction, outcomes and cancellation.
 //!
 //! The attribute itself is documented in the `letta-telemetry-macros` crate;
