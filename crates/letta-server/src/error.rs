@@ -77,7 +77,7 @@ impl IntoResponse for ApiError {
         }
         let body = serde_json::json!({
             "detail": self.to_string(),
-            "trace_id": letta_telemetry::get_trace_id().unwrap_or_default(),
+            "trace_id": letta_telemetry::trace_id().unwrap_or_default(),
         });
         (status, Json(body)).into_response()
     }

@@ -1,4 +1,5 @@
-//! Span helpers of the reference: `get_trace_id`, `log_event`, `log_attributes`.
+//! Span helpers of the reference: `trace_id` (the reference's
+//! `get_trace_id`), `log_event`, `log_attributes`.
 
 use std::time::SystemTime;
 
@@ -6,8 +7,13 @@ use opentelemetry::trace::{TraceContextExt, TraceId};
 use opentelemetry::{Context, KeyValue};
 
 /// Trace id of the current span as 32 lowercase hex characters, or `None`
-/// when no valid span is current.
-pub fn get_trace_id() -> Option<String> {
+/// when no valid span is current (the reference's `get_trace_id`).
+///
+/// ```
+/// // Outside any span (and before `init`), there is none.
+/// assert_eq!(letta_telemetry::trace_id(), None);
+/// ```
+pub fn trace_id() -> Option<String> {
     if !crate::global::tracing_enabled() {
         return None;
     }

@@ -44,7 +44,7 @@ pub mod testing;
 pub mod trace_method;
 
 pub use global::{tracer, tracing_enabled};
-pub use helpers::{get_trace_id, log_attributes, log_event};
+pub use helpers::{log_attributes, log_event, trace_id};
 pub use init::{InitError, TelemetryGuard, init};
 pub use letta_telemetry_macros::{TelemetryId, trace_method};
 pub use resource::{HostIdentity, build_resource, build_resource_with};

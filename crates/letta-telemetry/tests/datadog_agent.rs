@@ -356,7 +356,7 @@ fn unreachable_agent_never_stops_init_and_spans_still_work() {
     let cx = Context::current_with_span(span);
     {
         let _g = cx.clone().attach();
-        assert!(letta_telemetry::get_trace_id().is_some());
+        assert!(letta_telemetry::trace_id().is_some());
         tracing::info!("inside a span");
     }
     cx.span().end();

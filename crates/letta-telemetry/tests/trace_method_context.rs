@@ -2,7 +2,7 @@
 //! calls, `log_event` and spawned tasks attach to it.
 
 use letta_telemetry::testing::install_span_recorder;
-use letta_telemetry::{get_trace_id, log_event, trace_method};
+use letta_telemetry::{log_event, trace_id, trace_method};
 use opentelemetry::trace::{SpanId, TraceContextExt as _};
 use opentelemetry_sdk::trace::SpanData;
 
@@ -16,7 +16,7 @@ async fn outer() -> String {
     let spawned = letta_telemetry::context::spawn(in_task()).await;
     let detached = tokio::spawn(detached()).await;
     assert!(spawned.is_ok() && detached.is_ok());
-    get_trace_id().unwrap_or_default()
+    trace_id().unwrap_or_default()
 }
 
 #[trace_method]

@@ -40,7 +40,7 @@ async fn without_a_tracer_nothing_is_recorded_or_formatted() {
     assert_eq!(sync_call(Counted(1)), Ok(1));
     assert_eq!(async_call(Counted(2)).await, 2);
     assert_eq!(FORMATTED.load(Ordering::SeqCst), 0);
-    assert_eq!(letta_telemetry::get_trace_id(), None);
+    assert_eq!(letta_telemetry::trace_id(), None);
 }
 
 #[tokio::test]

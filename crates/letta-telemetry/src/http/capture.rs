@@ -12,7 +12,8 @@ use http_body::{Frame, SizeHint};
 use opentelemetry::KeyValue;
 
 use super::config::{BodyKeys, ConfigInner};
-use super::redact::{REDACTED, is_secret_name, redact_json};
+use super::redact::{REDACTED, redact_json};
+use crate::redact::is_secret_name;
 
 /// Whether the body of this request should be read for span attributes:
 /// POST, PUT or PATCH, a `Content-Length` within the limit, and a JSON (or

@@ -13,7 +13,7 @@ use super::recorder::ErrorRecorded;
 /// A JSON error response `{"detail", "trace_id"}` with the trace id of the
 /// current span (empty when there is none).
 pub fn error_response(status: StatusCode, detail: &str) -> Response {
-    let trace_id = crate::get_trace_id().unwrap_or_default();
+    let trace_id = crate::trace_id().unwrap_or_default();
     let body = serde_json::json!({ "detail": detail, "trace_id": trace_id }).to_string();
     let mut response = (status, body).into_response();
     response.headers_mut().insert(

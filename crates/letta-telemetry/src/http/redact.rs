@@ -6,17 +6,12 @@ use std::borrow::Cow;
 use http::HeaderName;
 
 use super::config::DENIED_HEADERS;
+// The project's one secret-name policy; it also covers the URL signature
+// parameters of common schemes (`sig`, `X-Amz-Signature`, `AWSAccessKeyId`).
+use crate::redact::is_secret_name;
 
 /// The replacement of every redacted value.
 pub(crate) const REDACTED: &str = "REDACTED";
-
-/// Whether a key, parameter or header name is secret: the project's one
-/// policy ([`crate::redact::is_secret_name`]), which also covers the URL
-/// signature parameters of common schemes (`sig`, `X-Amz-Signature`,
-/// `AWSAccessKeyId`, …).
-pub(crate) fn is_secret_name(name: &str) -> bool {
-    crate::redact::is_secret_name(name)
-}
 
 /// Whether a request header must never be recorded.
 pub(crate) fn is_denied_header(name: &HeaderName) -> bool {

@@ -19,8 +19,9 @@ use smallvec::SmallVec;
 
 use super::config::ConfigInner;
 use super::endpoint::Endpoint;
-use super::redact::{REDACTED, is_denied_header, is_secret_name, redact_query};
+use super::redact::{REDACTED, is_denied_header, redact_query};
 use crate::metrics::method_value;
+use crate::redact::is_secret_name;
 
 /// Request headers copied to span attributes when present (reference §3).
 pub const SPAN_HEADERS: [(&str, &str); 10] = [

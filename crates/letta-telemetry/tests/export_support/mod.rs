@@ -37,7 +37,7 @@ pub fn emit_sample_span() -> String {
         let _attached = cx.clone().attach();
         letta_telemetry::log_event("sample.event", [KeyValue::new("detail", "hello")], None);
         letta_telemetry::log_attributes([KeyValue::new("extra", "x")]);
-        letta_telemetry::get_trace_id().expect("a span is current")
+        letta_telemetry::trace_id().expect("a span is current")
     };
     cx.span().end();
     trace_id
