@@ -114,12 +114,6 @@ impl JsonLinesFile {
         &self.path
     }
 
-    /// The size at which the file is rotated (0: never); no line longer
-    /// than this is written.
-    pub fn max_bytes(&self) -> u64 {
-        self.max_bytes
-    }
-
     /// Serialises `value` as one JSON line and appends it.
     pub fn write_json<T: Serialize + ?Sized>(&self, value: &T) -> io::Result<()> {
         let line = serde_json::to_vec(value).map_err(io::Error::other)?;

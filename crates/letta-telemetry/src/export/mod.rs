@@ -6,8 +6,8 @@
 //! - an OTLP exporter (gRPC, HTTP protobuf or HTTP JSON) when an endpoint is
 //!   set, or
 //! - the embedded default: OTLP-JSON lines in `<LETTA_DIR>/logs/traces.json`,
-//!   rotated by size ([`OtlpJsonFileExporter`] over a [`JsonLinesFile`], which
-//!   the metric and log pipelines reuse for their own files).
+//!   rotated by size (the file exporter over a size-rotated JSON-lines file,
+//!   which the metrics pipeline reuses for `metrics.json`).
 
 mod classify;
 mod file;
@@ -24,8 +24,8 @@ use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider};
 
-pub use file::JsonLinesFile;
-pub use file_exporter::OtlpJsonFileExporter;
+pub(crate) use file::JsonLinesFile;
+use file_exporter::OtlpJsonFileExporter;
 pub use processor::{BatchConfig, BoundedBatchSpanProcessor};
 pub use size::{
     TRUNCATED_ATTRIBUTE, TRUNCATION_MARKER, resource_size_upper_bound, scope_size_upper_bound,
@@ -137,7 +137,7 @@ pub fn sampler(setting: SamplerSetting) -> Sampler {
 }
 
 /// Installs the W3C trace-context and baggage propagators globally.
-pub fn install_propagators() {
+pub(crate) fn install_propagators() {
     use opentelemetry::propagation::TextMapCompositePropagator;
     use opentelemetry_sdk::propagation::{BaggagePropagator, TraceContextPropagator};
     opentelemetry::global::set_text_map_propagator(TextMapCompositePropagator::new(vec![

@@ -78,7 +78,11 @@ pub fn dropped_log_lines() -> u64 {
 
 /// Wraps `writer` so that writes are handed to a writer thread through a
 /// bounded buffer of `lines` lines, dropping (and counting) when it is full.
-pub fn non_blocking<T>(writer: T, lines: usize, thread_name: &str) -> (NonBlocking, WorkerGuard)
+pub(crate) fn non_blocking<T>(
+    writer: T,
+    lines: usize,
+    thread_name: &str,
+) -> (NonBlocking, WorkerGuard)
 where
     T: std::io::Write + Send + 'static,
 {
