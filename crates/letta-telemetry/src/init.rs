@@ -34,6 +34,19 @@ pub enum InitError {
     },
 }
 
+/// The error when an OTLP endpoint is set for `signal` but this build has
+/// no OTLP transport.
+#[cfg(not(any(feature = "otlp-grpc", feature = "otlp-http")))]
+pub(crate) fn no_otlp_transport(signal: &'static str) -> InitError {
+    InitError::Exporter {
+        signal,
+        reason: "an OTLP endpoint is set, but this build of letta-telemetry has neither the \
+                 `otlp-grpc` nor the `otlp-http` feature (without an endpoint, telemetry goes \
+                 to the local files)"
+            .into(),
+    }
+}
+
 /// One installed pipeline (traces, metrics, logs, Datadog), flushed and shut
 /// down by the [`TelemetryGuard`].
 pub(crate) trait Pipeline: Send + Sync {

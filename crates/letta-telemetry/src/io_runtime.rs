@@ -8,6 +8,13 @@
 //! still runs, and a future polled on a runtime that is shutting down panics.
 //! The exporter's runtime lives exactly as long as the exporter.
 
+// Only the OTLP metric and log exporters run on it: a build without an OTLP
+// transport leaves it unused.
+#![cfg_attr(
+    not(any(feature = "otlp-grpc", feature = "otlp-http")),
+    allow(dead_code)
+)]
+
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};

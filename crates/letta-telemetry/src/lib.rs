@@ -24,6 +24,7 @@ mod global;
 mod helpers;
 mod init;
 mod io_runtime;
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 mod otlp_transport;
 mod private_file;
 mod resource;
@@ -31,6 +32,7 @@ mod timestamp;
 
 pub mod context;
 pub mod datadog;
+#[cfg(feature = "sqlx")]
 pub mod db;
 pub mod export;
 pub mod genai;
@@ -40,6 +42,7 @@ pub mod metrics;
 pub mod redact;
 pub mod runtime;
 pub mod settings;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod trace_method;
 

@@ -1,11 +1,20 @@
 //! The OTLP transport shared by the trace, metric and log exporters: one
 //! place that turns the settings (endpoint, protocol, headers, timeout, gzip,
 //! custom CA) into a configured `opentelemetry-otlp` exporter builder.
+//!
+//! gRPC needs the `otlp-grpc` feature, HTTP the `otlp-http` feature, and
+//! `https://` endpoints or a custom CA the `tls` feature; a protocol this
+//! build lacks is an `InitError` that names the feature.
 
+#[cfg(feature = "otlp-http")]
 use std::collections::HashMap;
 use std::time::Duration;
 
-use opentelemetry_otlp::{WithExportConfig, WithHttpConfig, WithTonicConfig, tonic_types};
+use opentelemetry_otlp::WithExportConfig;
+#[cfg(feature = "otlp-http")]
+use opentelemetry_otlp::WithHttpConfig;
+#[cfg(feature = "otlp-grpc")]
+use opentelemetry_otlp::{WithTonicConfig, tonic_types};
 
 use crate::init::InitError;
 use crate::settings::{Compression, Protocol, Settings, Signal};
@@ -63,8 +72,30 @@ impl OtlpTransport {
         }
     }
 
+    /// The error for a protocol this build has no transport for.
+    #[allow(dead_code)] // used only in builds that lack a transport
+    pub(crate) fn missing(&self, feature: &str) -> InitError {
+        self.error(format!(
+            "the {} protocol needs the `{feature}` feature of letta-telemetry, which this build lacks",
+            self.protocol
+        ))
+    }
+
+    /// Whether this transport needs TLS: an `https://` endpoint or a custom
+    /// CA. Without the `tls` feature that is an error naming it.
+    fn wants_tls(&self) -> Result<bool, InitError> {
+        let wants = self.endpoint.starts_with("https://") || self.certificate.is_some();
+        if wants && cfg!(not(feature = "tls")) {
+            return Err(self.error(
+                "an https:// endpoint or OTEL_EXPORTER_OTLP_CERTIFICATE needs the `tls` feature of letta-telemetry, which this build lacks",
+            ));
+        }
+        Ok(wants)
+    }
+
     /// Configures a gRPC (tonic) exporter builder. TLS is on for `https://`
     /// endpoints and whenever a custom CA is given.
+    #[cfg(feature = "otlp-grpc")]
     pub(crate) fn tonic<B: WithExportConfig + WithTonicConfig>(
         &self,
         builder: B,
@@ -91,18 +122,22 @@ impl OtlpTransport {
         if self.gzip {
             b = WithTonicConfig::with_compression(b, opentelemetry_otlp::Compression::Gzip);
         }
-        if self.endpoint.starts_with("https://") || self.certificate.is_some() {
-            let mut tls = tonic_types::transport::ClientTlsConfig::new().with_enabled_roots();
-            if let Some(pem) = &self.certificate {
-                tls = tls.ca_certificate(tonic_types::transport::Certificate::from_pem(pem));
+        if self.wants_tls()? {
+            #[cfg(feature = "tls")]
+            {
+                let mut tls = tonic_types::transport::ClientTlsConfig::new().with_enabled_roots();
+                if let Some(pem) = &self.certificate {
+                    tls = tls.ca_certificate(tonic_types::transport::Certificate::from_pem(pem));
+                }
+                b = b.with_tls_config(tls);
             }
-            b = b.with_tls_config(tls);
         }
         Ok(b)
     }
 
     /// Configures an HTTP (protobuf or JSON) exporter builder, with a reqwest
     /// client that trusts the custom CA when one is given.
+    #[cfg(feature = "otlp-http")]
     pub(crate) fn http<B: WithExportConfig + WithHttpConfig>(
         &self,
         builder: B,
@@ -112,7 +147,10 @@ impl OtlpTransport {
         } else {
             opentelemetry_otlp::Protocol::HttpBinary
         };
+        #[allow(unused_mut)] // without `tls` nothing is added
         let mut client = reqwest::Client::builder().timeout(self.timeout);
+        self.wants_tls()?;
+        #[cfg(feature = "tls")]
         if let Some(pem) = &self.certificate {
             let cert = reqwest::Certificate::from_pem(pem).map_err(|e| {
                 self.error(format!(

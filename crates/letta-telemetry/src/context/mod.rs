@@ -3,7 +3,7 @@
 //! propagation mechanism carries both the current span and the attributes.
 //!
 //! The HTTP server layer opens a scope for every request (see
-//! [`crate::http::TelemetryLayer`]) and fills it from the request headers
+//! `http::TelemetryLayer`, feature `axum`) and fills it from the request headers
 //! (`x-organization-id` → `organization.id`, `x-project-id` → `project.id`,
 //! `x-base-template-id` → `base_template.id`, `x-template-id` → `template.id`,
 //! `x-agent-id` → `agent.id`). Anywhere inside the request's task the
@@ -33,7 +33,9 @@ mod attributes;
 mod metric_keys;
 mod spawn;
 
-pub(crate) use attributes::{AttributeBuffer, with_ctx_attributes_set};
+pub(crate) use attributes::AttributeBuffer;
+#[cfg(feature = "axum")]
+pub(crate) use attributes::with_ctx_attributes_set;
 pub use attributes::{
     RequestAttributes, add_ctx_attribute, current_with_ctx_attributes, get_ctx_attribute,
     get_ctx_attributes, metric_attributes, with_ctx_attributes,

@@ -28,19 +28,27 @@
 
 mod config;
 mod git;
+#[cfg(feature = "profiling")]
 mod profile;
+#[cfg(feature = "profiling")]
 mod profiler;
+#[cfg(feature = "datadog")]
 mod tracer;
+#[cfg(feature = "profiling")]
 mod upload;
 
+#[cfg(feature = "profiling")]
 use std::sync::Mutex;
+#[cfg(feature = "datadog")]
 use std::time::Instant;
 
 pub(crate) use config::dd_env;
 pub use config::{DEFAULT_PROFILING_UPLOAD_PERIOD, DatadogConfig};
 pub use git::{BUILD_GIT_COMMIT_SHA, BUILD_GIT_REPOSITORY_URL, GitMetadata};
+#[cfg(feature = "profiling")]
 pub use profiler::{CpuProfiler, ProfilerError, SAMPLING_FREQUENCY_HZ};
 
+#[cfg(feature = "datadog")]
 pub(crate) use tracer::tracer_provider;
 
 use crate::init::Pipeline;
@@ -48,11 +56,41 @@ use crate::settings::Settings;
 
 const TARGET: &str = "letta_telemetry::datadog";
 
+/// Without the `datadog` feature there is no Datadog tracer provider: the
+/// caller builds its own.
+#[cfg(not(feature = "datadog"))]
+pub(crate) fn tracer_provider<P>(
+    _settings: &Settings,
+    _resource: &opentelemetry_sdk::Resource,
+    _processor: P,
+) -> Option<opentelemetry_sdk::trace::SdkTracerProvider> {
+    None
+}
+
+/// Without the `datadog` feature, Datadog cannot start: one warning says so
+/// when the settings ask for it.
+#[cfg(not(feature = "datadog"))]
+pub(crate) fn install(
+    settings: &Settings,
+    _resource: &opentelemetry_sdk::Resource,
+) -> Option<Box<dyn Pipeline>> {
+    if settings.enable_datadog {
+        tracing::warn!(
+            target: TARGET,
+            "LETTA_TELEMETRY_ENABLE_DATADOG is set, but this build of letta-telemetry has no `datadog` feature: Datadog is off"
+        );
+    }
+    None
+}
+
 /// The running Datadog pieces, flushed and stopped by the guard.
+#[cfg(feature = "datadog")]
 struct DatadogPipeline {
+    #[cfg(feature = "profiling")]
     profiler: Mutex<Option<CpuProfiler>>,
 }
 
+#[cfg(feature = "datadog")]
 impl Pipeline for DatadogPipeline {
     fn name(&self) -> &'static str {
         "datadog"
@@ -69,15 +107,21 @@ impl Pipeline for DatadogPipeline {
     fn shutdown(&self, deadline: Instant) {
         // The trace pipeline shuts the provider (and Datadog's processor)
         // down; the profiler is ours.
-        let profiler = self.profiler.lock().ok().and_then(|mut p| p.take());
-        if let Some(mut p) = profiler {
-            p.stop(deadline);
+        #[cfg(feature = "profiling")]
+        {
+            let profiler = self.profiler.lock().ok().and_then(|mut p| p.take());
+            if let Some(mut p) = profiler {
+                p.stop(deadline);
+            }
         }
+        #[cfg(not(feature = "profiling"))]
+        let _ = deadline;
     }
 }
 
 /// Starts what Datadog needs beyond the tracer provider. Never fails:
 /// problems are logged.
+#[cfg(feature = "datadog")]
 pub(crate) fn install(
     settings: &Settings,
     _resource: &opentelemetry_sdk::Resource,
@@ -92,6 +136,7 @@ pub(crate) fn install(
     } else if settings.tracing_enabled() {
         tracing::warn!(target: TARGET, "the trace pipeline did not use Datadog's tracer provider: spans are not sent to Datadog");
     }
+    #[cfg(feature = "profiling")]
     let profiler = if config.profiling {
         match CpuProfiler::start(&config) {
             Ok(p) => Some(p),
@@ -101,6 +146,13 @@ pub(crate) fn install(
             }
         }
     } else {
+        None
+    };
+    #[cfg(not(feature = "profiling"))]
+    let profiler: Option<()> = {
+        if config.profiling {
+            tracing::warn!(target: TARGET, "Datadog CPU profiling was asked for, but this build of letta-telemetry has no `profiling` feature: profiling is off");
+        }
         None
     };
     if config.profiling_memory || config.profiling_heap {
@@ -123,6 +175,7 @@ pub(crate) fn install(
         "Datadog enabled"
     );
     Some(Box::new(DatadogPipeline {
+        #[cfg(feature = "profiling")]
         profiler: Mutex::new(profiler),
     }))
 }

@@ -99,12 +99,15 @@ fn build_processor(
 ) -> Result<BoundedBatchSpanProcessor, InitError> {
     let config = BatchConfig::from_settings(settings);
     match otlp::traces_target(settings) {
+        #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
         Some(target) => {
             let settings = settings.clone();
             BoundedBatchSpanProcessor::new(config, move || {
                 otlp::build_span_exporter(&settings, &target)
             })
         }
+        #[cfg(not(any(feature = "otlp-grpc", feature = "otlp-http")))]
+        Some(_) => Err(crate::init::no_otlp_transport("traces")),
         None => {
             let (file, error) = JsonLinesFile::for_settings(settings, TRACES_FILE);
             if let Some(e) = error {

@@ -1,9 +1,12 @@
 //! Builds the OTLP span exporter (gRPC via tonic, HTTP protobuf or JSON via
 //! reqwest) from the settings: endpoint, headers, timeout, gzip, custom CA.
 
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 use opentelemetry_otlp::SpanExporter;
 
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 use crate::init::InitError;
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 use crate::otlp_transport::OtlpTransport;
 use crate::settings::{Protocol, Settings, Signal};
 
@@ -36,16 +39,23 @@ pub(crate) fn traces_target(settings: &Settings) -> Option<OtlpTarget> {
 
 /// Builds the exporter. Must run inside a tokio runtime context (tonic
 /// spawns its connection task there).
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 pub(crate) fn build_span_exporter(
     settings: &Settings,
     target: &OtlpTarget,
 ) -> Result<SpanExporter, InitError> {
     let t = OtlpTransport::new(settings, Signal::Traces, target.endpoint.clone())?;
     let built = match t.protocol() {
+        #[cfg(feature = "otlp-grpc")]
         Protocol::Grpc => t.tonic(SpanExporter::builder().with_tonic())?.build(),
+        #[cfg(feature = "otlp-http")]
         Protocol::HttpProtobuf | Protocol::HttpJson => {
             t.http(SpanExporter::builder().with_http())?.build()
         }
+        #[cfg(not(feature = "otlp-grpc"))]
+        Protocol::Grpc => return Err(t.missing("otlp-grpc")),
+        #[cfg(not(feature = "otlp-http"))]
+        Protocol::HttpProtobuf | Protocol::HttpJson => return Err(t.missing("otlp-http")),
     };
     built.map_err(|e| t.error(e))
 }

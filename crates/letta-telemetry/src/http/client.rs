@@ -7,7 +7,7 @@ use opentelemetry::trace::{Span as _, SpanKind, Status, TraceContextExt as _, Tr
 use opentelemetry::{Context, KeyValue};
 use reqwest_middleware::{Middleware, Next};
 
-use super::error::record_exception;
+use super::exception::record_exception;
 use super::propagation::inject;
 use super::redact::redact_url;
 

@@ -1,5 +1,9 @@
 //! Configuration of the HTTP server layer.
 
+// Without the `axum` feature there is no layer to use the configuration:
+// it is only built and validated (the settings read its defaults).
+#![cfg_attr(not(feature = "axum"), allow(dead_code))]
+
 use std::sync::Arc;
 
 use http::HeaderName;

@@ -5,9 +5,9 @@ use std::borrow::Cow;
 
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
-use opentelemetry::trace::{Status, TraceContextExt as _};
-use opentelemetry::{Context, KeyValue};
+use opentelemetry::Context;
 
+use super::exception::record_exception;
 use super::recorder::ErrorRecorded;
 
 /// A JSON error response `{"detail", "trace_id"}` with the trace id of the
@@ -21,24 +21,6 @@ pub fn error_response(status: StatusCode, detail: &str) -> Response {
         HeaderValue::from_static("application/json"),
     );
     response
-}
-
-/// Records an exception event (`exception.type`, `exception.message`) on the
-/// span of `cx` and sets its status to ERROR.
-pub(crate) fn record_exception(cx: &Context, kind: &str, message: &str) {
-    let span = cx.span();
-    if !span.is_recording() {
-        return;
-    }
-    span.add_event(
-        "exception",
-        vec![
-            KeyValue::new("exception.type", kind.to_owned()),
-            KeyValue::new("exception.message", message.to_owned()),
-        ],
-    );
-    span.set_attribute(KeyValue::new("error.type", kind.to_owned()));
-    span.set_status(Status::error(message.to_owned()));
 }
 
 /// A handler error that becomes the reference's JSON error response and is

@@ -1,5 +1,7 @@
-//! HTTP instrumentation: the server layer for axum ([`TelemetryLayer`]) and
-//! the client middleware for reqwest ([`ClientTracing`]).
+//! HTTP instrumentation: the server layer for axum (`TelemetryLayer`,
+//! feature `axum`) and the client middleware for reqwest (`ClientTracing`,
+//! feature `reqwest`). [`HttpConfig`] and the default route lists are always
+//! there: the settings read them.
 //!
 //! Server spans follow the reference (§3) and carry the stable semantic
 //! convention names beside the reference's: `http.method` and
@@ -15,30 +17,51 @@
 //! keys, path parameters and query parameters, and URL credentials, which
 //! become `REDACTED`.
 
+#[cfg(feature = "axum")]
 mod body;
+#[cfg(feature = "axum")]
 mod capture;
+#[cfg(feature = "reqwest")]
 mod client;
 mod config;
+#[cfg(feature = "axum")]
 mod endpoint;
+#[cfg(feature = "axum")]
 mod error;
+#[cfg(any(feature = "axum", feature = "reqwest"))]
+mod exception;
+#[cfg(feature = "axum")]
 mod future;
+#[cfg(feature = "axum")]
 mod layer;
+#[cfg(feature = "axum")]
 mod metrics;
+#[cfg(any(feature = "axum", feature = "reqwest"))]
 mod propagation;
+#[cfg(feature = "axum")]
 mod recorder;
+#[cfg(any(feature = "axum", feature = "reqwest"))]
 mod redact;
+#[cfg(feature = "axum")]
 mod request_attributes;
 mod route_set;
+#[cfg(feature = "axum")]
 mod service;
 
+#[cfg(feature = "reqwest")]
 pub use client::ClientTracing;
 pub use config::{
     BodyKeys, DEFAULT_BODY_CAPTURE_LIMIT, DEFAULT_EXCLUDED_ROUTES, DEFAULT_METRIC_ROUTES,
     DEFAULT_TRACE_ID_HEADER, DENIED_HEADERS, HttpConfig, HttpConfigBuilder, HttpConfigError,
     StatusRule,
 };
+#[cfg(feature = "axum")]
 pub use error::{HttpError, error_response};
+#[cfg(feature = "axum")]
 pub use future::ResponseFuture;
+#[cfg(feature = "axum")]
 pub use layer::TelemetryLayer;
+#[cfg(feature = "axum")]
 pub use request_attributes::SPAN_HEADERS;
+#[cfg(feature = "axum")]
 pub use service::TelemetryService;

@@ -8,13 +8,18 @@
 //! here without allocating. Every other case goes through the global
 //! propagator, so the result is the same either way (see the tests).
 
+// Extraction is the server layer's, injection the client's: a build with
+// one of them leaves the other's helpers unused.
+#![cfg_attr(not(all(feature = "axum", feature = "reqwest")), allow(dead_code))]
+
+#[cfg(feature = "axum")]
 use super::request_attributes::W3cHeaders;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use opentelemetry::Context;
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
-use opentelemetry::trace::{
-    SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState,
-};
+#[cfg(feature = "axum")]
+use opentelemetry::trace::{SpanContext, TraceContextExt as _, TraceState};
+use opentelemetry::trace::{SpanId, TraceFlags, TraceId};
 
 static TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");
 static TRACESTATE: HeaderName = HeaderName::from_static("tracestate");
@@ -61,6 +66,7 @@ impl Injector for HeaderInjector<'_> {
 /// `base` continued by the remote parent found in `headers` (e.g.
 /// `traceparent`), if any.
 /// `w3c` are the W3C headers of `headers`, found beforehand.
+#[cfg(feature = "axum")]
 pub(crate) fn extract(base: &Context, headers: &HeaderMap, w3c: W3cHeaders<'_>) -> Context {
     opentelemetry::global::get_text_map_propagator(|p| {
         if is_w3c(p)
@@ -100,6 +106,7 @@ fn is_w3c(p: &dyn TextMapPropagator) -> bool {
 
 /// The W3C extraction of a request without `baggage` whose `traceparent` is
 /// absent or canonical; `None` when the full propagator must decide.
+#[cfg(feature = "axum")]
 fn extract_w3c_fast(base: &Context, w3c: W3cHeaders<'_>) -> Option<Context> {
     if w3c.baggage {
         return None;

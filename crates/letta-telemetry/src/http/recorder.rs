@@ -16,7 +16,7 @@ use opentelemetry::{Context, ContextGuard, KeyValue};
 
 use super::body::TelemetryBody;
 use super::config::{ConfigInner, StatusRule};
-use super::error::record_exception;
+use super::exception::record_exception;
 use super::metrics;
 
 /// Status code recorded on endpoint metrics when the client went away

@@ -3,8 +3,10 @@
 
 use std::borrow::Cow;
 
+#[cfg(feature = "axum")]
 use http::HeaderName;
 
+#[cfg(feature = "axum")]
 use super::config::DENIED_HEADERS;
 // The project's one secret-name policy; it also covers the URL signature
 // parameters of common schemes (`sig`, `X-Amz-Signature`, `AWSAccessKeyId`).
@@ -13,11 +15,13 @@ use crate::redact::is_secret_name;
 /// The replacement of every redacted value.
 pub(crate) const REDACTED: &str = "REDACTED";
 
+#[cfg(feature = "axum")]
 /// Whether a request header must never be recorded.
 pub(crate) fn is_denied_header(name: &HeaderName) -> bool {
     DENIED_HEADERS.contains(&name.as_str()) || is_secret_name(name.as_str())
 }
 
+#[cfg(any(feature = "axum", feature = "reqwest"))]
 /// The query string with the values of secret-looking parameters replaced by
 /// `REDACTED`. Borrows when nothing is redacted.
 pub(crate) fn redact_query(query: &str) -> Cow<'_, str> {
@@ -45,6 +49,7 @@ pub(crate) fn redact_query(query: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+#[cfg(feature = "reqwest")]
 /// A full URL with `user:password@` replaced by `REDACTED:REDACTED@` and
 /// secret query parameters redacted.
 pub(crate) fn redact_url(url: &str) -> Cow<'_, str> {
@@ -81,6 +86,7 @@ pub(crate) fn redact_url(url: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+#[cfg(feature = "axum")]
 /// Replaces, at any depth, the values of secret-looking object keys with
 /// `REDACTED`.
 pub(crate) fn redact_json(value: &mut serde_json::Value) {

@@ -20,6 +20,7 @@ mod file_exporter;
 pub(crate) mod observed;
 mod provider;
 mod registry;
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 mod runtime_context;
 mod self_telemetry;
 
@@ -35,6 +36,7 @@ pub use cardinality::{DEFAULT_CARDINALITY_LIMIT, cardinality_limit};
 pub use provider::{MetricsOptions, build_meter_provider};
 pub use registry::{MetricRegistry, PoolEvent};
 
+#[cfg(feature = "axum")]
 pub(crate) use attributes::method as method_value;
 pub(crate) use provider::install;
 
@@ -51,7 +53,7 @@ static NOOP: LazyLock<MetricRegistry> = LazyLock::new(|| {
 /// The process metric registry.
 ///
 /// Before the metrics pipeline is installed (by [`crate::init`] or
-/// [`crate::testing::install_metric_recorder`]) this is a registry of no-op
+/// `testing::install_metric_recorder` (feature `testing`)) this is a registry of no-op
 /// instruments whose typed methods return at once; afterwards it is the
 /// registry built on the installed meter provider.
 #[inline]

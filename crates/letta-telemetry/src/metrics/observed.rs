@@ -41,6 +41,7 @@ static POOLS: Mutex<Vec<Weak<dyn PoolSource>>> = Mutex::new(Vec::new());
 static RUNTIMES: Mutex<Vec<Weak<dyn RuntimeSource>>> = Mutex::new(Vec::new());
 
 /// Registers a pool; it is observed until its last `Arc` is dropped.
+#[cfg_attr(not(feature = "sqlx"), allow(dead_code))] // the pool monitor's
 pub(crate) fn register_pool(source: &Arc<dyn PoolSource>) {
     if let Ok(mut v) = POOLS.lock() {
         v.retain(|w| w.strong_count() > 0);

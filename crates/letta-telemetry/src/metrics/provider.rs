@@ -11,13 +11,18 @@ use opentelemetry_sdk::metrics::{
 };
 
 use super::file_exporter::JsonLinesMetricExporter;
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 use super::runtime_context::InRuntime;
 use super::self_telemetry::Counted;
 use crate::deadline::ExportDeadline;
 use crate::init::{InitError, Pipeline};
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 use crate::io_runtime::export_runtime;
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 use crate::otlp_transport::OtlpTransport;
-use crate::settings::{self, Protocol, Settings, Signal};
+use crate::settings::{self, Settings};
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
+use crate::settings::{Protocol, Signal};
 
 /// Options of the meter provider that are not environment settings.
 #[derive(Debug, Clone)]
@@ -113,6 +118,7 @@ impl Pipeline for MetricsPipeline {
     }
 }
 
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 fn otlp_exporter(
     settings: &Settings,
     endpoint: &str,
@@ -121,6 +127,7 @@ fn otlp_exporter(
     use opentelemetry_otlp::MetricExporter;
     let t = OtlpTransport::new(settings, Signal::Metrics, endpoint.to_owned())?;
     let built = match t.protocol() {
+        #[cfg(feature = "otlp-grpc")]
         Protocol::Grpc => t
             .tonic(
                 MetricExporter::builder()
@@ -128,6 +135,7 @@ fn otlp_exporter(
                     .with_temporality(temporality),
             )?
             .build(),
+        #[cfg(feature = "otlp-http")]
         Protocol::HttpProtobuf | Protocol::HttpJson => t
             .http(
                 MetricExporter::builder()
@@ -135,8 +143,53 @@ fn otlp_exporter(
                     .with_temporality(temporality),
             )?
             .build(),
+        #[cfg(not(feature = "otlp-grpc"))]
+        Protocol::Grpc => return Err(t.missing("otlp-grpc")),
+        #[cfg(not(feature = "otlp-http"))]
+        Protocol::HttpProtobuf | Protocol::HttpJson => return Err(t.missing("otlp-http")),
     };
     built.map_err(|e| t.error(e))
+}
+
+/// The meter provider exporting over OTLP to `endpoint`.
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
+fn otlp_provider(
+    settings: &Settings,
+    endpoint: &str,
+    temporality: Temporality,
+    resource: &Resource,
+    options: &MetricsOptions,
+    deadline: &ExportDeadline,
+) -> Result<SdkMeterProvider, InitError> {
+    let (handle, owned) =
+        export_runtime("letta-metrics-export").map_err(|source| InitError::Io {
+            path: "tokio runtime for metric export".into(),
+            source,
+        })?;
+    let exporter = {
+        let _guard = handle.enter();
+        otlp_exporter(settings, endpoint, temporality)?
+    };
+    let exporter = InRuntime {
+        handle,
+        inner: exporter,
+        deadline: deadline.clone(),
+        _owned: owned,
+    };
+    Ok(build_meter_provider(exporter, resource.clone(), options))
+}
+
+/// Without an OTLP transport there is no OTLP metric exporter.
+#[cfg(not(any(feature = "otlp-grpc", feature = "otlp-http")))]
+fn otlp_provider(
+    _settings: &Settings,
+    _endpoint: &str,
+    _temporality: Temporality,
+    _resource: &Resource,
+    _options: &MetricsOptions,
+    _deadline: &ExportDeadline,
+) -> Result<SdkMeterProvider, InitError> {
+    Err(crate::init::no_otlp_transport("metrics"))
 }
 
 /// Installs the metrics pipeline, or returns `None` when it is off.
@@ -159,25 +212,14 @@ pub(crate) fn install(
     let options = MetricsOptions::default().with_export_interval(settings.metric_export_interval);
     let deadline = ExportDeadline::default();
     let provider = match settings.metrics_endpoint() {
-        Some(endpoint) => {
-            let endpoint = endpoint.as_str();
-            let (handle, owned) =
-                export_runtime("letta-metrics-export").map_err(|source| InitError::Io {
-                    path: "tokio runtime for metric export".into(),
-                    source,
-                })?;
-            let exporter = {
-                let _guard = handle.enter();
-                otlp_exporter(settings, endpoint, temporality)?
-            };
-            let exporter = InRuntime {
-                handle,
-                inner: exporter,
-                deadline: deadline.clone(),
-                _owned: owned,
-            };
-            build_meter_provider(exporter, resource.clone(), &options)
-        }
+        Some(endpoint) => otlp_provider(
+            settings,
+            &endpoint,
+            temporality,
+            resource,
+            &options,
+            &deadline,
+        )?,
         None => {
             let (file, error) =
                 crate::export::JsonLinesFile::for_settings(settings, "metrics.json");
