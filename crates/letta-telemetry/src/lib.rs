@@ -20,6 +20,7 @@
 //! OTLP-JSON lines under `<LETTA_DIR>/logs/`, so no collector is needed.
 
 mod deadline;
+mod exception;
 mod global;
 mod helpers;
 mod init;

@@ -215,7 +215,7 @@ async fn handler_error_is_json_and_recorded_as_exception() {
         body["trace_id"],
         format!("{:032x}", span.span_context.trace_id())
     );
-    assert_eq!(span.status, Status::error("agent not found"));
+    assert_eq!(span.status, Status::error("NoResultFound: agent not found"));
     assert_eq!(
         attr_str(&span, "error.type").as_deref(),
         Some("NoResultFound")

@@ -7,9 +7,9 @@ use opentelemetry::trace::{Span as _, SpanKind, Status, TraceContextExt as _, Tr
 use opentelemetry::{Context, KeyValue};
 use reqwest_middleware::{Middleware, Next};
 
-use super::exception::record_exception;
 use super::propagation::inject;
 use super::redact::redact_url;
+use crate::exception::record_exception;
 
 /// Middleware for [`reqwest_middleware`] that traces outgoing calls.
 ///
@@ -125,7 +125,7 @@ impl Middleware for ClientTracing {
                     } else {
                         "reqwest::Error"
                     };
-                    record_exception(&cx, kind, &message);
+                    record_exception(&cx.span(), kind, message, Vec::new());
                 }
             }
         }

@@ -6,9 +6,10 @@ use std::borrow::Cow;
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 use opentelemetry::Context;
+use opentelemetry::trace::TraceContextExt as _;
 
-use super::exception::record_exception;
 use super::recorder::ErrorRecorded;
+use crate::exception::record_exception;
 
 /// A JSON error response `{"detail", "trace_id"}` with the trace id of the
 /// current span (empty when there is none).
@@ -78,7 +79,12 @@ impl std::error::Error for HttpError {}
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
         if crate::global::tracing_enabled() {
-            record_exception(&Context::current(), &self.kind, &self.detail);
+            record_exception(
+                &Context::current().span(),
+                self.kind.clone(),
+                self.detail.clone(),
+                Vec::new(),
+            );
         }
         let mut response = error_response(self.status, &self.detail);
         response.extensions_mut().insert(ErrorRecorded);

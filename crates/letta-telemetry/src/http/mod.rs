@@ -28,8 +28,6 @@ mod config;
 mod endpoint;
 #[cfg(feature = "axum")]
 mod error;
-#[cfg(any(feature = "axum", feature = "reqwest"))]
-mod exception;
 #[cfg(feature = "axum")]
 mod future;
 #[cfg(feature = "axum")]

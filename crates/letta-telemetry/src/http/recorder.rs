@@ -16,8 +16,8 @@ use opentelemetry::{Context, ContextGuard, KeyValue};
 
 use super::body::TelemetryBody;
 use super::config::{ConfigInner, StatusRule};
-use super::exception::record_exception;
 use super::metrics;
+use crate::exception::record_exception;
 
 /// Status code recorded on endpoint metrics when the client went away
 /// before a response was produced ("client closed request").
@@ -120,14 +120,14 @@ impl Recorder {
     /// Records a handler panic as an exception.
     pub(crate) fn record_panic(&self, message: &str) {
         if self.traced {
-            record_exception(&self.cx, "panic", message);
+            record_exception(&self.cx.span(), "panic", message, Vec::new());
         }
     }
 
     /// The inner service returned an error: record it and finish.
     pub(crate) fn fail(mut self, error: &dyn std::fmt::Display) {
         if self.traced {
-            record_exception(&self.cx, "error", &error.to_string());
+            record_exception(&self.cx.span(), "error", error.to_string(), Vec::new());
         }
         self.finish(Outcome::Failed);
     }
@@ -252,7 +252,7 @@ impl Recorder {
                         span.add_event("client_disconnect", Vec::new());
                     }
                     Outcome::BodyError(message) => {
-                        record_exception(&self.cx, "body_error", message);
+                        record_exception(&self.cx.span(), "body_error", message, Vec::new());
                     }
                     Outcome::Completed | Outcome::Failed => {}
                 }

@@ -7,8 +7,9 @@ use opentelemetry::trace::{Span as _, SpanBuilder, TraceContextExt as _, Tracer 
 
 use super::future::Instrumented;
 use super::meta::FnMeta;
-use super::outcome::{Outcome, panic_message, record_exception};
+use super::outcome::{Outcome, panic_message};
 use super::params::Params;
+use crate::exception::record_exception;
 
 /// A started call: the context holding its span.
 #[derive(Debug)]
@@ -152,7 +153,7 @@ impl Call {
             return;
         }
         let span = self.cx.span();
-        record_exception(&span, "panic".into(), panic_message(payload), Vec::new());
+        record_exception(&span, "panic", panic_message(payload), Vec::new());
         span.end();
     }
 }

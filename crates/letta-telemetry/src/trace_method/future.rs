@@ -10,7 +10,8 @@ use opentelemetry::context::{FutureExt as _, WithContext};
 use opentelemetry::trace::TraceContextExt as _;
 
 use super::call::Call;
-use super::outcome::{Outcome, record_exception};
+use super::outcome::Outcome;
+use crate::exception::record_exception;
 use crate::timestamp::rfc3339_micros;
 
 pin_project_lite::pin_project! {
@@ -80,7 +81,7 @@ impl<O> Drop for CancelGuard<O> {
         if call.recording() {
             record_exception(
                 &span,
-                "CancelledError".into(),
+                "CancelledError",
                 format!("{} was cancelled", meta.function()),
                 vec![
                     KeyValue::new("task.name", task.clone()),

@@ -5,12 +5,12 @@ use std::any::Any;
 use std::borrow::Cow;
 use std::fmt::{Debug, Display, Write as _};
 
-use opentelemetry::KeyValue;
 use opentelemetry::trace::Status;
 
 use super::MAX_PARAM_SIZE;
 use super::type_name::short_type_name;
 use super::writer::render;
+use crate::exception::record_exception;
 
 /// The outcome of one call, filled by the probe.
 #[derive(Debug, Default)]
@@ -30,28 +30,6 @@ impl Outcome {
             Some((ty, message)) => record_exception(span, ty, message, Vec::new()),
         }
     }
-}
-
-/// Adds the `exception` event and sets status ERROR with the description
-/// `"<type>: <message>"` (`StepError: step 3 failed`), as the reference
-/// does; the type alone when the message is empty.
-pub(crate) fn record_exception(
-    span: &opentelemetry::trace::SpanRef<'_>,
-    ty: Cow<'static, str>,
-    message: String,
-    extra: Vec<KeyValue>,
-) {
-    let description = if message.is_empty() {
-        ty.to_string()
-    } else {
-        format!("{ty}: {message}")
-    };
-    let mut attributes = Vec::with_capacity(2 + extra.len());
-    attributes.push(KeyValue::new("exception.type", ty));
-    attributes.push(KeyValue::new("exception.message", message));
-    attributes.extend(extra);
-    span.add_event("exception", attributes);
-    span.set_status(Status::error(description));
 }
 
 /// The message of a panic payload.
