@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::SystemTime;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use letta_telemetry::export::span_size_upper_bound;
+use letta_telemetry::testing::size::span_size_upper_bound;
 use opentelemetry::trace::{
     Event, SpanContext, SpanId, SpanKind, Status, TraceFlags, TraceId, TraceState,
 };

@@ -151,7 +151,7 @@ fn truncated_spans_carry_the_marker_attribute() -> TestResult {
         .ok_or_else(|| format!("not received: {}", rotel.output().len()))?;
     assert!(span.shows(&format!("-> {TRUNCATED_ATTRIBUTE}: Bool(true)")));
     let payload = span.str_attribute("payload").unwrap_or_default();
-    assert!(payload.ends_with(letta_telemetry::export::TRUNCATION_MARKER));
+    assert!(payload.ends_with(letta_telemetry::testing::size::TRUNCATION_MARKER));
     assert!(
         payload.len() < 64 * 1024 && payload.len() > 32 * 1024,
         "{}",

@@ -14,7 +14,9 @@ mod file;
 mod file_exporter;
 mod otlp;
 mod processor;
-mod size;
+// The size estimates and the cut are internal; the `testing` feature shows
+// them to this crate's tests and benchmarks (`testing::size`).
+pub(crate) mod size;
 mod stats;
 
 use std::sync::Arc;
@@ -27,10 +29,7 @@ use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider};
 pub(crate) use file::JsonLinesFile;
 use file_exporter::OtlpJsonFileExporter;
 pub use processor::{BatchConfig, BoundedBatchSpanProcessor};
-pub use size::{
-    TRUNCATED_ATTRIBUTE, TRUNCATION_MARKER, resource_size_upper_bound, scope_size_upper_bound,
-    span_size_upper_bound, truncate_span,
-};
+pub use size::TRUNCATED_ATTRIBUTE;
 pub use stats::{ExportStats, ExportStatsSnapshot, FailureReason, stats};
 
 pub(crate) use processor::LOG_TARGET;

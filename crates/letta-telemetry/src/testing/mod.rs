@@ -13,3 +13,12 @@ pub use metrics::{
     MetricPoint, MetricRecorder, PointValue, install_metric_recorder, install_metric_recorder_with,
 };
 pub use traces::{SpanRecorder, install_span_recorder, span_attribute};
+
+/// The export path's size estimates and span cut, for tests and benchmarks
+/// of the request-size limit (internal otherwise).
+pub mod size {
+    pub use crate::export::size::{
+        TRUNCATION_MARKER, resource_size_upper_bound, scope_size_upper_bound,
+        span_size_upper_bound, truncate_span,
+    };
+}
