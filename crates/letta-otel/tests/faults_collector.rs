@@ -9,7 +9,7 @@ mod faults_support;
 
 use std::time::Duration;
 
-use faults_support::{Accounting, assert_no_panic, figures, load, runtime, start};
+use faults_support::{Stopped, load, runtime, start};
 use test_peers::rotel::Verbosity;
 use test_peers::{HungCollector, Rotel, SlowProxy};
 
@@ -45,29 +45,21 @@ fn hung(protocol: &str) {
         collector.connections() > 0,
         "the exporter reached the collector"
     );
-    let rss = serve.peak_rss_kib();
-    let (code, took) = serve.terminate(Duration::from_secs(30));
-    let stdout = serve.stdout();
-    assert_eq!(code, Some(0), "{stdout}\n{}", serve.stderr());
+    let Stopped {
+        accounting, took, ..
+    } = serve.stop_and_account(
+        &format!("hung collector ({protocol})"),
+        requests,
+        DEADLINE_MS,
+    );
     assert!(
         took <= Duration::from_millis(DEADLINE_MS) + SLACK,
         "stopped in {took:?}, deadline {DEADLINE_MS} ms"
     );
-    let accounting = Accounting::parse(&stdout);
-    accounting.assert_balanced();
     assert_eq!(accounting.exported, 0, "{accounting:?}");
     // The guard returns by the deadline; scheduling on a loaded machine
     // may add a little.
     assert!(accounting.stop_ms <= DEADLINE_MS + 500, "{accounting:?}");
-    assert_no_panic(&serve.stderr());
-    figures(
-        &format!("hung collector ({protocol})"),
-        requests,
-        &accounting,
-        took,
-        DEADLINE_MS,
-        rss,
-    );
 }
 
 #[test]
@@ -114,11 +106,11 @@ fn a_collector_killed_and_restarted_mid_run_gets_the_later_spans() {
     assert_eq!(load(&rt, &serve.base, per_phase), per_phase);
     let after = second.wait_for_span_total(per_phase, Duration::from_secs(15));
     assert!(after >= per_phase, "spans after the restart: {after}");
-    let rss = serve.peak_rss_kib();
-    let (code, took) = serve.terminate(Duration::from_secs(30));
-    assert_eq!(code, Some(0));
-    let accounting = Accounting::parse(&serve.stdout());
-    accounting.assert_balanced();
+    let Stopped { accounting, .. } = serve.stop_and_account(
+        "collector killed, restarted after 0.5 s",
+        3 * per_phase,
+        DEADLINE_MS,
+    );
     let received: usize = first.received_span_counts().iter().sum::<usize>()
         + second.received_span_counts().iter().sum::<usize>();
     // A request the first rotel read but could not acknowledge is counted
@@ -130,15 +122,6 @@ fn a_collector_killed_and_restarted_mid_run_gets_the_later_spans() {
     assert!(
         accounting.exported > 0 && accounting.lost > 0,
         "{accounting:?}"
-    );
-    assert_no_panic(&serve.stderr());
-    figures(
-        "collector killed, restarted after 0.5 s",
-        3 * per_phase,
-        &accounting,
-        took,
-        DEADLINE_MS,
-        rss,
     );
 }
 
@@ -166,28 +149,17 @@ fn a_slow_collector_delays_nothing_but_its_own_exports() {
     let load_time = started.elapsed();
     // 150 requests, each delayed by 300 ms, would take 45 s.
     assert!(load_time < Duration::from_secs(20), "{load_time:?}");
-    let rss = serve.peak_rss_kib();
-    let (code, took) = serve.terminate(Duration::from_secs(30));
-    assert_eq!(code, Some(0));
+    let Stopped {
+        accounting, took, ..
+    } = serve.stop_and_account("slow collector (+300 ms per answer)", requests, DEADLINE_MS);
     assert!(
         took <= Duration::from_millis(DEADLINE_MS) + SLACK,
         "{took:?}"
     );
-    let accounting = Accounting::parse(&serve.stdout());
-    accounting.assert_balanced();
     assert!(accounting.exported > 0, "{accounting:?}");
     let received = rotel.wait_for_span_total(accounting.exported as usize, Duration::from_secs(5));
     assert!(
         received as u64 >= accounting.exported,
         "{received} {accounting:?}"
-    );
-    assert_no_panic(&serve.stderr());
-    figures(
-        "slow collector (+300 ms per answer)",
-        requests,
-        &accounting,
-        took,
-        DEADLINE_MS,
-        rss,
     );
 }

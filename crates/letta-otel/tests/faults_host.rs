@@ -12,9 +12,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use faults_support::{
-    Accounting, assert_no_panic, create_agent, figures, load, read, runtime, start,
-};
+use faults_support::{Stopped, assert_no_panic, create_agent, load, read, runtime, start};
 use serde_json::{Value, json};
 use test_peers::Rotel;
 use test_peers::rotel::Verbosity;
@@ -61,11 +59,8 @@ fn a_full_disk_degrades_telemetry_never_the_server() {
         requests,
         "every request served"
     );
-    let rss = serve.peak_rss_kib();
-    let (code, took) = serve.terminate(Duration::from_secs(30));
-    assert_eq!(code, Some(0), "{}", serve.stderr());
-    let accounting = Accounting::parse(&serve.stdout());
-    accounting.assert_balanced();
+    let Stopped { accounting, .. } =
+        serve.stop_and_account("full disk (512 KiB file limit)", requests, DEADLINE_MS);
     assert!(accounting.lost > 0, "the disk filled: {accounting:?}");
     assert!(
         serve.stdout().contains("io "),
@@ -82,15 +77,6 @@ fn a_full_disk_degrades_telemetry_never_the_server() {
     assert!(
         log.contains("telemetry span export failed"),
         "one warning says spans are lost:\n{log}"
-    );
-    assert_no_panic(&serve.stderr());
-    figures(
-        "full disk (512 KiB file limit)",
-        requests,
-        &accounting,
-        took,
-        DEADLINE_MS,
-        rss,
     );
 }
 
@@ -115,10 +101,9 @@ fn an_unwritable_telemetry_directory_does_not_stop_the_server() {
     );
     let requests = 100;
     assert_eq!(load(&rt, &serve.base, requests), requests);
-    let rss = serve.peak_rss_kib();
-    let (code, took) = serve.terminate(Duration::from_secs(30));
-    assert_eq!(code, Some(0));
-    let stderr = serve.stderr();
+    let Stopped {
+        accounting, stderr, ..
+    } = serve.stop_and_account("unwritable telemetry directory", requests, DEADLINE_MS);
     assert_eq!(
         stderr.matches("could not open the trace file").count(),
         1,
@@ -132,18 +117,7 @@ fn an_unwritable_telemetry_directory_does_not_stop_the_server() {
         stderr.matches("telemetry metric export failed").count() <= 2,
         "rate-limited:\n{stderr}"
     );
-    let accounting = Accounting::parse(&serve.stdout());
-    accounting.assert_balanced();
     assert_eq!(accounting.exported, 0);
-    assert_no_panic(&stderr);
-    figures(
-        "unwritable telemetry directory",
-        requests,
-        &accounting,
-        took,
-        DEADLINE_MS,
-        rss,
-    );
 }
 
 /// Sends raw bytes as one HTTP/1.1 request; returns the status line.

@@ -179,6 +179,41 @@ impl Serve {
     }
 }
 
+/// How a scenario's `serve` stopped.
+pub struct Stopped {
+    /// The accounting line it printed.
+    pub accounting: Accounting,
+    /// SIGTERM to exit.
+    pub took: Duration,
+    /// Its stderr.
+    pub stderr: String,
+}
+
+impl Serve {
+    /// The end of every fault scenario: SIGTERM, exit 0, every span
+    /// accounted for, no panic, and the scenario's `FIGURES` row.
+    pub fn stop_and_account(
+        &mut self,
+        scenario: &str,
+        requests: usize,
+        deadline_ms: u64,
+    ) -> Stopped {
+        let rss = self.peak_rss_kib();
+        let (code, took) = self.terminate(Duration::from_secs(30));
+        let (stdout, stderr) = (self.stdout(), self.stderr());
+        assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+        let accounting = Accounting::parse(&stdout);
+        accounting.assert_balanced();
+        assert_no_panic(&stderr);
+        figures(scenario, requests, &accounting, took, deadline_ms, rss);
+        Stopped {
+            accounting,
+            took,
+            stderr,
+        }
+    }
+}
+
 /// What `serve` printed about its spans at exit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Accounting {
