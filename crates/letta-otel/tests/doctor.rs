@@ -200,8 +200,8 @@ fn reports_an_invalid_route_regex_naming_the_variable() {
 fn each_warning_kind_gets_its_own_fix() {
     let output = doctor(&[
         ("LETTA_TELEMETRY_ENABLE_DATADOGG", "true".to_owned()),
-        ("OTEL_PROPAGATORS", "b3".to_owned()),
-        ("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "a=b".to_owned()),
+        ("OTEL_METRICS_EXEMPLAR_FILTER", "always_on".to_owned()),
+        ("LETTA_TELEMETRY_MAX_QUEUE_SIZE", "100".to_owned()),
         ("LETTA_TELEMETRY_DISABLE_TRACING", "false".to_owned()),
         ("LETTA_DISABLE_TRACING", "true".to_owned()),
         // Same meaning, different text: no warning.
@@ -218,13 +218,13 @@ fn each_warning_kind_gets_its_own_fix() {
     );
     assert!(
         text.contains(
-            "fix: remove OTEL_PROPAGATORS: W3C trace-context and baggage are always installed"
+            "fix: remove OTEL_METRICS_EXEMPLAR_FILTER: the Rust SDK records no exemplars"
         ),
         "{text}"
     );
     assert!(
         text.contains(
-            "fix: remove OTEL_EXPORTER_OTLP_TRACES_HEADERS: use OTEL_EXPORTER_OTLP_HEADERS"
+            "fix: remove LETTA_TELEMETRY_MAX_QUEUE_SIZE: the span queue holds at most OTEL_BSP_MAX_QUEUE_SIZE"
         ),
         "{text}"
     );

@@ -24,6 +24,14 @@ pub enum InitError {
         /// What went wrong.
         reason: String,
     },
+    /// A setting asks for an integration this build was compiled without.
+    #[error("{setting} needs the `{feature}` feature of letta-telemetry, which this build lacks")]
+    MissingFeature {
+        /// The setting and its value, e.g. `OTEL_PROPAGATORS=b3`.
+        setting: String,
+        /// The cargo feature to turn on.
+        feature: &'static str,
+    },
     /// A local telemetry file or directory could not be opened.
     #[error("could not open {path}: {source}")]
     Io {

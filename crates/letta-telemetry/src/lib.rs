@@ -19,6 +19,7 @@
 //! With no OTLP endpoint configured, traces and metrics are written as
 //! OTLP-JSON lines under `<LETTA_DIR>/logs/`, so no collector is needed.
 
+mod console;
 mod deadline;
 mod exception;
 mod global;
@@ -28,6 +29,7 @@ mod io_runtime;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 mod otlp_transport;
 mod private_file;
+mod propagation;
 mod resource;
 mod timestamp;
 
@@ -41,6 +43,7 @@ pub mod http;
 pub mod logs;
 pub mod metrics;
 pub mod redact;
+#[cfg(feature = "runtime-metrics")]
 pub mod runtime;
 pub mod settings;
 #[cfg(any(test, feature = "testing"))]

@@ -1,6 +1,9 @@
 //! The OTLP transport shared by the trace, metric and log exporters: one
-//! place that turns the settings (endpoint, protocol, headers, timeout, gzip,
-//! custom CA) into a configured `opentelemetry-otlp` exporter builder.
+//! place that turns the settings of a signal (endpoint, protocol, headers,
+//! timeout, gzip, custom CA, client certificate) into a configured
+//! `opentelemetry-otlp` exporter builder. Each value is the signal's own
+//! variable, else the generic one, as [`Settings::headers`] and its siblings
+//! resolve them.
 //!
 //! gRPC needs the `otlp-grpc` feature, HTTP the `otlp-http` feature, and
 //! `https://` endpoints or a custom CA the `tls` feature; a protocol this
@@ -29,6 +32,8 @@ pub(crate) struct OtlpTransport {
     headers: Vec<(String, String)>,
     gzip: bool,
     certificate: Option<Vec<u8>>,
+    /// The client certificate and key (PEM), for mTLS.
+    identity: Option<(Vec<u8>, Vec<u8>)>,
 }
 
 impl OtlpTransport {
@@ -40,22 +45,26 @@ impl OtlpTransport {
         signal: Signal,
         endpoint: String,
     ) -> Result<Self, InitError> {
-        let otlp = &settings.otlp;
-        let certificate = match &otlp.certificate {
-            None => None,
-            Some(path) => Some(std::fs::read(path).map_err(|source| InitError::Io {
-                path: path.clone(),
+        let read = |path: &std::path::Path| {
+            std::fs::read(path).map_err(|source| InitError::Io {
+                path: path.to_path_buf(),
                 source,
-            })?),
+            })
+        };
+        let certificate = settings.certificate(signal).map(read).transpose()?;
+        let identity = match settings.client_identity(signal) {
+            Some((cert, key)) => Some((read(cert)?, read(key)?)),
+            None => None,
         };
         Ok(OtlpTransport {
             signal,
             endpoint,
             protocol: settings.protocol(signal),
-            timeout: otlp.timeout,
-            headers: otlp.headers.clone(),
-            gzip: otlp.compression == Some(Compression::Gzip),
+            timeout: settings.timeout(signal),
+            headers: settings.headers(signal).to_vec(),
+            gzip: settings.compression(signal) == Some(Compression::Gzip),
             certificate,
+            identity,
         })
     }
 
@@ -84,10 +93,14 @@ impl OtlpTransport {
     /// Whether this transport needs TLS: an `https://` endpoint or a custom
     /// CA. Without the `tls` feature that is an error naming it.
     fn wants_tls(&self) -> Result<bool, InitError> {
-        let wants = self.endpoint.starts_with("https://") || self.certificate.is_some();
+        let wants = self.endpoint.starts_with("https://")
+            || self.certificate.is_some()
+            || self.identity.is_some();
         if wants && cfg!(not(feature = "tls")) {
             return Err(self.error(
-                "an https:// endpoint or OTEL_EXPORTER_OTLP_CERTIFICATE needs the `tls` feature of letta-telemetry, which this build lacks",
+                "an https:// endpoint (a schemeless gRPC endpoint is https unless \
+                 OTEL_EXPORTER_OTLP_INSECURE=true), OTEL_EXPORTER_OTLP_CERTIFICATE or a client \
+                 certificate needs the `tls` feature of letta-telemetry, which this build lacks",
             ));
         }
         Ok(wants)
@@ -129,6 +142,9 @@ impl OtlpTransport {
                 if let Some(pem) = &self.certificate {
                     tls = tls.ca_certificate(tonic_types::transport::Certificate::from_pem(pem));
                 }
+                if let Some((cert, key)) = &self.identity {
+                    tls = tls.identity(tonic_types::transport::Identity::from_pem(cert, key));
+                }
                 b = b.with_tls_config(tls);
             }
         }
@@ -158,6 +174,19 @@ impl OtlpTransport {
                 ))
             })?;
             client = client.tls_certs_merge([cert]);
+        }
+        #[cfg(feature = "tls")]
+        if let Some((cert, key)) = &self.identity {
+            // reqwest (rustls) takes the certificate chain and the key as one PEM.
+            let mut pem = cert.clone();
+            pem.push(b'\n');
+            pem.extend_from_slice(key);
+            let identity = reqwest::Identity::from_pem(&pem).map_err(|e| {
+                self.error(format!(
+                    "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE / _CLIENT_KEY: not a PEM certificate and private key: {e}"
+                ))
+            })?;
+            client = client.identity(identity);
         }
         let client = client
             .build()

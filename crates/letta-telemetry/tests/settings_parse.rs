@@ -218,9 +218,18 @@ fn otlp_endpoint_forms() {
     assert_eq!(s.otlp.endpoint.as_deref(), Some("http://collector:4317"));
     assert!(s.traces_to_otlp());
     assert!(s.metrics_to_otlp());
-    // host:port is accepted for gRPC and means plaintext.
+    // host:port is accepted for gRPC and means TLS, as in the SDK, unless
+    // OTEL_EXPORTER_OTLP_INSECURE (or the signal's own) is true.
     let s = ok(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4317")]);
+    assert_eq!(s.otlp.endpoint.as_deref(), Some("https://collector:4317"));
+    let s = ok(&[
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4317"),
+        ("OTEL_EXPORTER_OTLP_INSECURE", "true"),
+        ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "tc:4317"),
+        ("OTEL_EXPORTER_OTLP_TRACES_INSECURE", "false"),
+    ]);
     assert_eq!(s.otlp.endpoint.as_deref(), Some("http://collector:4317"));
+    assert_eq!(s.traces_endpoint().as_deref(), Some("https://tc:4317"));
     let s = ok(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "https://otlp.example.com")]);
     assert_eq!(s.otlp.endpoint.as_deref(), Some("https://otlp.example.com"));
     let s = ok(&[("LETTA_OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4317")]);

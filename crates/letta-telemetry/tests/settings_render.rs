@@ -18,9 +18,26 @@ fn shows_every_setting_with_its_source() {
         ])
         .expect("valid");
     let text = s.render();
-    for field in Field::ALL {
+    // Every setting has its line, except a signal's own OTLP settings, which
+    // are shown only when set (a line counts the others).
+    let per_signal = |k: &str| {
+        ["otlp.traces.", "otlp.metrics.", "otlp.logs."]
+            .iter()
+            .any(|p| k.starts_with(p))
+    };
+    for field in Field::ALL.iter().filter(|f| !per_signal(f.key())) {
         line(&text, field.key());
     }
+    assert!(!text.contains("otlp.traces.timeout"), "{text}");
+    assert!(
+        text.contains("(21 per-signal otlp.<signal>.* settings unset"),
+        "{text}"
+    );
+    let s2 = Settings::from_vars([("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "100")]).expect("valid");
+    assert!(
+        line(&s2.render(), "otlp.traces.timeout")
+            .contains("= 100ms  (environment: OTEL_EXPORTER_OTLP_TRACES_TIMEOUT)")
+    );
     assert!(line(&text, "service_name").contains("= from-code  (code)"));
     assert!(
         line(&text, "datadog_agent_port")

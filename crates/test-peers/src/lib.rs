@@ -16,6 +16,7 @@ pub mod otelcol;
 pub mod postgres;
 mod process;
 pub mod rotel;
+pub mod tls;
 pub mod util;
 
 pub use clickhouse::ClickHouse;
@@ -25,3 +26,4 @@ pub use otelcol::Otelcol;
 pub use postgres::Postgres;
 pub use process::{PeerError, PeerProcess};
 pub use rotel::Rotel;
+pub use tls::TestPki;

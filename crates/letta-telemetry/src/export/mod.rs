@@ -18,6 +18,7 @@ mod processor;
 // them to this crate's tests and benchmarks (`testing::size`).
 pub(crate) mod size;
 mod stats;
+mod value_length;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -35,7 +36,7 @@ pub use stats::{ExportStats, ExportStatsSnapshot, FailureReason, stats};
 pub(crate) use processor::LOG_TARGET;
 
 use crate::init::{InitError, Pipeline};
-use crate::settings::{SamplerSetting, Settings};
+use crate::settings::{Destination, SamplerSetting, Settings, Signal};
 
 /// Name of the instrumentation scope of the spans this crate creates.
 pub const TRACER_NAME: &str = "letta";
@@ -52,18 +53,25 @@ pub(crate) fn install_traces(
     resource: &Resource,
     warnings: &mut Vec<String>,
 ) -> Result<Option<Box<dyn Pipeline>>, InitError> {
-    if !settings.tracing_enabled() {
+    let destination = settings.destination(Signal::Traces);
+    if destination == Destination::Off {
         return Ok(None);
     }
-    let processor = build_processor(settings, warnings)?;
+    let processor = build_processor(settings, destination, warnings)?;
     // With Datadog on, Datadog's crate builds the provider around our
     // processor, with its own sampling.
     let mut own_sampler = None;
     let provider = crate::datadog::tracer_provider(settings, resource, processor.clone())
         .unwrap_or_else(|| {
             own_sampler = Some(settings.sampler);
+            let limits = &settings.sdk.span_limits;
             SdkTracerProvider::builder()
                 .with_sampler(sampler(settings.sampler))
+                .with_max_attributes_per_span(limits.attribute_count)
+                .with_max_events_per_span(limits.event_count)
+                .with_max_links_per_span(limits.link_count)
+                .with_max_attributes_per_event(limits.event_attribute_count)
+                .with_max_attributes_per_link(limits.link_attribute_count)
                 .with_resource(resource.clone())
                 .with_span_processor(processor.clone())
                 .build()
@@ -73,15 +81,15 @@ pub(crate) fn install_traces(
         return Err(InitError::AlreadyInitialized);
     }
     opentelemetry::global::set_tracer_provider(provider.clone());
-    install_propagators();
+    crate::propagation::install(&settings.sdk.propagators);
     if settings.verbose_telemetry_logging {
         tracing::debug!(
             target: LOG_TARGET,
-            destination = %otlp::traces_target(settings)
-                .map_or_else(
-                    || settings.logs_dir().join(TRACES_FILE).display().to_string(),
-                    |t| crate::settings::mask_url(&t.endpoint),
-                ),
+            destination = %match settings.destination(Signal::Traces) {
+                Destination::Otlp { endpoint } => crate::settings::mask_url(&endpoint),
+                Destination::Console => "stdout".into(),
+                _ => settings.logs_dir().join(TRACES_FILE).display().to_string(),
+            },
             "trace pipeline installed"
         );
     }
@@ -94,9 +102,15 @@ pub(crate) fn install_traces(
 /// The processor (and its exporter) the settings describe.
 fn build_processor(
     settings: &Settings,
+    destination: Destination,
     warnings: &mut Vec<String>,
 ) -> Result<BoundedBatchSpanProcessor, InitError> {
     let config = BatchConfig::from_settings(settings);
+    if destination == Destination::Console {
+        return BoundedBatchSpanProcessor::new(config.with_split_on_too_large(false), || {
+            Ok(crate::console::ConsoleSpanExporter)
+        });
+    }
     match otlp::traces_target(settings) {
         #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
         Some(target) => {
@@ -138,14 +152,12 @@ pub fn sampler(setting: SamplerSetting) -> Sampler {
     }
 }
 
-/// Installs the W3C trace-context and baggage propagators globally.
+/// Installs the W3C trace-context and baggage propagators globally (the
+/// test recorders' setup).
+#[cfg(any(test, feature = "testing"))]
 pub(crate) fn install_propagators() {
-    use opentelemetry::propagation::TextMapCompositePropagator;
-    use opentelemetry_sdk::propagation::{BaggagePropagator, TraceContextPropagator};
-    opentelemetry::global::set_text_map_propagator(TextMapCompositePropagator::new(vec![
-        Box::new(TraceContextPropagator::new()),
-        Box::new(BaggagePropagator::new()),
-    ]));
+    use crate::settings::Propagator;
+    crate::propagation::install(&[Propagator::TraceContext, Propagator::Baggage]);
 }
 
 /// The installed trace pipeline, flushed and shut down by the guard.

@@ -59,8 +59,13 @@ pub struct BatchConfig {
     pub max_request_bytes: usize,
     /// Longest wait before a partial batch is exported.
     pub schedule_delay: Duration,
-    /// Longest time one export call may take.
+    /// Longest time one export call may take: the shorter of
+    /// `OTEL_BSP_EXPORT_TIMEOUT` and the OTLP timeout of traces.
     pub export_timeout: Duration,
+    /// Longest string attribute value in characters
+    /// (`OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT`); longer ones are cut when
+    /// the span ends. `None`: no limit.
+    pub max_attribute_value_length: Option<usize>,
     /// Whether a request answered "too large" is split and sent again. This
     /// keeps a copy of a batch while it is exported, but only of a batch
     /// larger than any request the collector has accepted so far (smaller
@@ -88,7 +93,11 @@ impl BatchConfig {
             max_batch_spans: l.max_batch_spans.max(1),
             max_request_bytes: l.max_request_bytes.max(ENVELOPE_RESERVE * 2),
             schedule_delay: l.schedule_delay,
-            export_timeout: settings.otlp.timeout,
+            export_timeout: settings
+                .sdk
+                .span_export_timeout
+                .min(settings.timeout(crate::settings::Signal::Traces)),
+            max_attribute_value_length: settings.sdk.span_limits.attribute_value_length,
             split_on_too_large: true,
             verbose: settings.verbose_telemetry_logging,
             drop_warning_interval: Duration::from_secs(10),
@@ -139,6 +148,7 @@ struct Inner {
     max_queue_bytes: usize,
     max_batch_spans: usize,
     trigger_bytes: usize,
+    max_attribute_value_length: Option<usize>,
     /// Cut at the shutdown deadline: ends an export in flight.
     deadline: ExportDeadline,
     worker: Mutex<Option<std::thread::JoinHandle<()>>>,
@@ -266,6 +276,7 @@ impl BoundedBatchSpanProcessor {
                 max_queue_bytes: config.max_queue_bytes,
                 max_batch_spans: config.max_batch_spans,
                 trigger_bytes: config.max_request_bytes,
+                max_attribute_value_length: config.max_attribute_value_length,
                 deadline,
                 worker: Mutex::new(Some(handle)),
             }),
@@ -371,8 +382,11 @@ fn wait_until(wait: &Receiver<()>, deadline: Instant) -> bool {
 impl SpanProcessor for BoundedBatchSpanProcessor {
     fn on_start(&self, _span: &mut Span, _cx: &Context) {}
 
-    fn on_end(&self, span: SpanData) {
+    fn on_end(&self, mut span: SpanData) {
         if span.span_context.is_sampled() {
+            if let Some(max) = self.inner.max_attribute_value_length {
+                super::value_length::cut_attribute_values(&mut span, max);
+            }
             self.enqueue(span);
         }
     }

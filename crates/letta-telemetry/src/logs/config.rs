@@ -13,6 +13,11 @@ use crate::settings::Settings;
 /// Target prefix whose debug lines `verbose_telemetry_logging` turns on.
 pub const TELEMETRY_TARGET: &str = "letta_telemetry";
 
+/// Targets of the diagnostics `OTEL_LOG_LEVEL` sets the level of: the
+/// OpenTelemetry crates (`opentelemetry`, `opentelemetry_sdk`,
+/// `opentelemetry-otlp`, … by prefix) and this crate.
+const SDK_TARGETS: [&str; 2] = ["opentelemetry", TELEMETRY_TARGET];
+
 /// Targets of Datadog's exporter crates, silenced unless verbose.
 const DATADOG_INTERNAL_TARGETS: [&str; 2] = ["libdd_trace_utils", "libdd_data_pipeline"];
 
@@ -118,6 +123,7 @@ pub struct LogConfig {
     pub(crate) file_format: LogFormat,
     pub(crate) level: LevelFilter,
     pub(crate) verbose_telemetry: bool,
+    pub(crate) sdk_level: Option<LevelFilter>,
     pub(crate) datadog: Option<DatadogLogTags>,
     pub(crate) dd_trace_id_128: bool,
     pub(crate) file: Option<LogFileConfig>,
@@ -131,6 +137,7 @@ impl Default for LogConfig {
             file_format: LogFormat::Standard,
             level: LevelFilter::INFO,
             verbose_telemetry: false,
+            sdk_level: None,
             datadog: None,
             dd_trace_id_128: false,
             file: None,
@@ -164,6 +171,7 @@ impl LogConfig {
                 LevelFilter::INFO
             },
             verbose_telemetry: settings.verbose_telemetry_logging,
+            sdk_level: settings.sdk.log_level,
             datadog,
             dd_trace_id_128: false,
             file: Some(LogFileConfig {
@@ -211,6 +219,14 @@ impl LogConfig {
         self
     }
 
+    /// The level of the OpenTelemetry SDK's and letta-telemetry's own
+    /// diagnostics (`OTEL_LOG_LEVEL`; `None`: the level of everything else).
+    #[must_use]
+    pub fn with_sdk_level(mut self, level: Option<LevelFilter>) -> Self {
+        self.sdk_level = level;
+        self
+    }
+
     /// Datadog unified service tags on every line (`None`: Datadog off).
     #[must_use]
     pub fn with_datadog(mut self, tags: Option<DatadogLogTags>) -> Self {
@@ -255,12 +271,18 @@ impl LogConfig {
         self.file.as_ref()
     }
 
-    /// The level filter: the configured level everywhere, DEBUG for
+    /// The level filter: the configured level everywhere, `OTEL_LOG_LEVEL`
+    /// for the SDK's and this crate's own targets, DEBUG for
     /// `letta_telemetry*` when verbose. Datadog's exporter crates (`libdd_*`)
     /// log an error for every batch the agent does not take; they are quiet
     /// unless verbose, since the Datadog module reports outages itself.
     pub fn filter(&self) -> Targets {
         let mut targets = Targets::new().with_default(self.level);
+        if let Some(level) = self.sdk_level {
+            for target in SDK_TARGETS {
+                targets = targets.with_target(target, level);
+            }
+        }
         if self.verbose_telemetry {
             targets = targets.with_target(TELEMETRY_TARGET, LevelFilter::DEBUG.max(self.level));
         } else {

@@ -12,9 +12,11 @@ use opentelemetry_otlp::LogExporter;
 use opentelemetry_sdk::Resource;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
+use opentelemetry_sdk::logs::BatchLogProcessor;
 use opentelemetry_sdk::logs::SdkLoggerProvider;
+use opentelemetry_sdk::logs::{BatchConfig, BatchConfigBuilder};
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
-use opentelemetry_sdk::logs::{BatchLogProcessor, LogBatch, LogExporter as SdkLogExporter};
+use opentelemetry_sdk::logs::{LogBatch, LogExporter as SdkLogExporter};
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 use tokio::runtime::Handle;
 
@@ -26,7 +28,7 @@ use crate::io_runtime::{Entered, OwnedRuntime, export_runtime};
 use crate::otlp_transport::OtlpTransport;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 use crate::settings::Protocol;
-use crate::settings::{Settings, Signal};
+use crate::settings::{Destination, Settings, Signal};
 
 /// Targets never bridged to OTLP: the export path's own logs would loop.
 pub(crate) const NOT_EXPORTED_TARGETS: [&str; 8] = [
@@ -40,22 +42,41 @@ pub(crate) const NOT_EXPORTED_TARGETS: [&str; 8] = [
     "tower",
 ];
 
-/// Builds the logger provider when logs go to OTLP
-/// ([`Settings::logs_to_otlp`]): to [`Settings::endpoint`] of logs, over
-/// [`Settings::protocol`] of logs, as [`Settings::render`] shows. Exports
-/// end by `deadline` once it is cut.
+/// Builds the logger provider of the log export ([`Settings::destination`]
+/// of logs): OTLP to the logs endpoint over the logs protocol, or the
+/// console. Exports end by `deadline` once it is cut.
 pub(crate) fn logger_provider(
     settings: &Settings,
     resource: &Resource,
     deadline: &ExportDeadline,
 ) -> Result<Option<SdkLoggerProvider>, InitError> {
-    if !settings.logs_to_otlp() {
-        return Ok(None);
+    match settings.destination(Signal::Logs) {
+        Destination::Otlp { endpoint } => {
+            otlp_logger_provider(settings, resource, deadline, endpoint).map(Some)
+        }
+        Destination::Console => Ok(Some(
+            SdkLoggerProvider::builder()
+                .with_resource(resource.clone())
+                .with_log_processor(
+                    BatchLogProcessor::builder(crate::console::ConsoleLogExporter)
+                        .with_batch_config(batch_config(settings))
+                        .build(),
+                )
+                .build(),
+        )),
+        _ => Ok(None),
     }
-    let Some(endpoint) = settings.endpoint(Signal::Logs) else {
-        return Ok(None);
-    };
-    otlp_logger_provider(settings, resource, deadline, endpoint).map(Some)
+}
+
+/// The batch log processor's configuration (`OTEL_BLRP_*`), given
+/// explicitly so values from [`Settings::from_vars`] apply too.
+fn batch_config(settings: &Settings) -> BatchConfig {
+    let b = &settings.sdk.log_batch;
+    BatchConfigBuilder::default()
+        .with_max_queue_size(b.max_queue_size)
+        .with_max_export_batch_size(b.max_export_batch_size)
+        .with_scheduled_delay(b.schedule_delay)
+        .build()
 }
 
 /// Without an OTLP transport there is no OTLP log exporter.
@@ -103,11 +124,16 @@ fn otlp_logger_provider(
         handle,
         inner,
         deadline: deadline.clone(),
+        timeout: settings.sdk.log_batch.export_timeout,
         _owned: owned,
     };
     let provider = SdkLoggerProvider::builder()
         .with_resource(resource.clone())
-        .with_log_processor(BatchLogProcessor::builder(exporter).build())
+        .with_log_processor(
+            BatchLogProcessor::builder(exporter)
+                .with_batch_config(batch_config(settings))
+                .build(),
+        )
         .build();
     Ok(provider)
 }
@@ -121,6 +147,8 @@ struct InRuntime {
     inner: LogExporter,
     /// Ends an export in flight at the shutdown deadline.
     deadline: ExportDeadline,
+    /// Longest export (`OTEL_BLRP_EXPORT_TIMEOUT`).
+    timeout: Duration,
     _owned: OwnedRuntime,
 }
 
@@ -137,7 +165,9 @@ impl std::fmt::Debug for InRuntime {
 impl SdkLogExporter for InRuntime {
     fn export(&self, batch: LogBatch<'_>) -> impl Future<Output = OTelSdkResult> + Send {
         let _entered = self.handle.enter();
-        let bounded = self.deadline.bound(self.inner.export(batch), None);
+        let bounded = self
+            .deadline
+            .bound(self.inner.export(batch), Some(self.timeout));
         Entered::new(self.handle.clone(), async move {
             bounded
                 .await

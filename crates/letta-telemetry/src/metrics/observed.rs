@@ -50,6 +50,7 @@ pub(crate) fn register_pool(source: &Arc<dyn PoolSource>) {
 }
 
 /// Registers a runtime; it is observed until its last `Arc` is dropped.
+#[cfg_attr(not(feature = "runtime-metrics"), allow(dead_code))]
 pub(crate) fn register_runtime(source: &Arc<dyn RuntimeSource>) {
     if let Ok(mut v) = RUNTIMES.lock() {
         v.retain(|w| w.strong_count() > 0);

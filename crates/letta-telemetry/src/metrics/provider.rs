@@ -20,9 +20,9 @@ use crate::init::{InitError, Pipeline};
 use crate::io_runtime::export_runtime;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 use crate::otlp_transport::OtlpTransport;
-use crate::settings::{self, Settings};
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
-use crate::settings::{Protocol, Signal};
+use crate::settings::Protocol;
+use crate::settings::{self, Destination, Settings, Signal};
 
 /// Options of the meter provider that are not environment settings.
 #[derive(Debug, Clone)]
@@ -174,6 +174,7 @@ fn otlp_provider(
         handle,
         inner: exporter,
         deadline: deadline.clone(),
+        timeout: settings.sdk.metric_export_timeout,
         _owned: owned,
     };
     Ok(build_meter_provider(exporter, resource.clone(), options))
@@ -205,14 +206,17 @@ pub(crate) fn install(
     resource: &Resource,
     warnings: &mut Vec<String>,
 ) -> Result<Option<Box<dyn Pipeline>>, InitError> {
-    if !settings.tracing_enabled() {
-        return Ok(None);
-    }
     let temporality = sdk_temporality(settings.otel_preferred_temporality);
     let options = MetricsOptions::default().with_export_interval(settings.metric_export_interval);
     let deadline = ExportDeadline::default();
-    let provider = match settings.metrics_endpoint() {
-        Some(endpoint) => otlp_provider(
+    let provider = match settings.destination(Signal::Metrics) {
+        Destination::Off => return Ok(None),
+        Destination::Console => build_meter_provider(
+            crate::console::ConsoleMetricExporter::new(temporality),
+            resource.clone(),
+            &options,
+        ),
+        Destination::Otlp { endpoint } => otlp_provider(
             settings,
             &endpoint,
             temporality,
@@ -220,7 +224,7 @@ pub(crate) fn install(
             &options,
             &deadline,
         )?,
-        None => {
+        Destination::LocalFiles => {
             let (file, error) =
                 crate::export::JsonLinesFile::for_settings(settings, "metrics.json");
             if let Some(e) = error {

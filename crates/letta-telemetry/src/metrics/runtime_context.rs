@@ -23,6 +23,9 @@ pub(crate) struct InRuntime<E> {
     pub(crate) handle: Handle,
     pub(crate) inner: E,
     pub(crate) deadline: ExportDeadline,
+    /// Longest export (`OTEL_METRIC_EXPORT_TIMEOUT`): the periodic reader
+    /// leaves the bound of an export to the exporter.
+    pub(crate) timeout: Duration,
     /// The runtime behind `handle`, kept as long as the exporter.
     pub(crate) _owned: OwnedRuntime,
 }
@@ -30,11 +33,12 @@ pub(crate) struct InRuntime<E> {
 impl<E: PushMetricExporter> PushMetricExporter for InRuntime<E> {
     fn export(&self, metrics: &ResourceMetrics) -> impl Future<Output = OTelSdkResult> + Send {
         let _guard = self.handle.enter();
-        let bounded = self.deadline.bound(self.inner.export(metrics), None);
+        let timeout = self.timeout;
+        let bounded = self
+            .deadline
+            .bound(self.inner.export(metrics), Some(timeout));
         Entered::new(self.handle.clone(), async move {
-            bounded
-                .await
-                .unwrap_or(Err(OTelSdkError::Timeout(Duration::ZERO)))
+            bounded.await.unwrap_or(Err(OTelSdkError::Timeout(timeout)))
         })
     }
 

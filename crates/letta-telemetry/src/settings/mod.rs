@@ -50,6 +50,9 @@ mod limits;
 mod otlp;
 mod parse;
 mod render;
+mod resolve_sdk;
+mod resolver;
+mod sdk;
 mod source;
 mod values;
 pub mod vars;
@@ -63,12 +66,30 @@ pub use clickhouse::{ClickHouseSettings, ClickHouseSettingsBuilder};
 pub use env::EnvSource;
 pub use error::{SettingProblem, SettingsError};
 pub use limits::ExportLimits;
-pub use otlp::OtlpSettings;
+pub use otlp::{OtlpSettings, SignalOtlpSettings};
+pub use sdk::{ExporterKind, LogBatchSettings, Propagator, SdkSettings, SpanLimitSettings};
 pub use source::{Field, Source};
 pub use values::{Compression, InvalidValue, Protocol, SamplerSetting, Signal, Temporality};
 pub use warning::{SettingWarning, WarningKind};
 
 use source::Provenance;
+
+/// Where a signal goes ([`Settings::destination`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Destination {
+    /// OTLP to this endpoint.
+    Otlp {
+        /// The signal's endpoint ([`Settings::endpoint`]).
+        endpoint: String,
+    },
+    /// The local files under `<LETTA_DIR>/logs/` (for logs: `Letta.log` only).
+    LocalFiles,
+    /// One line per item on stdout (`OTEL_*_EXPORTER=console`).
+    Console,
+    /// Not exported.
+    Off,
+}
 
 /// The effective telemetry settings.
 ///
@@ -158,6 +179,9 @@ pub struct Settings {
     pub metric_export_interval: Duration,
     /// Export limits.
     pub limits: ExportLimits,
+    /// The standard SDK settings beyond the OTLP exporter (exporters,
+    /// propagators, span limits, batch timeouts, `OTEL_LOG_LEVEL`).
+    pub sdk: SdkSettings,
     warnings: Vec<SettingWarning>,
     provenance: Provenance,
 }
@@ -207,6 +231,7 @@ impl std::fmt::Debug for Settings {
             .field("debug", &self.debug)
             .field("metric_export_interval", &self.metric_export_interval)
             .field("limits", &self.limits)
+            .field("sdk", &self.sdk)
             .field("warnings", &self.warnings)
             .finish_non_exhaustive()
     }
@@ -253,6 +278,7 @@ impl Default for Settings {
             console_logs: true,
             metric_export_interval: Duration::from_secs(60),
             limits: ExportLimits::default(),
+            sdk: SdkSettings::default(),
             warnings: Vec::new(),
             provenance: Provenance::default(),
         };
@@ -326,6 +352,61 @@ impl Settings {
         }
     }
 
+    /// What `signal` sets for itself.
+    fn own(&self, signal: Signal) -> &SignalOtlpSettings {
+        match signal {
+            Signal::Traces => &self.otlp.traces,
+            Signal::Metrics => &self.otlp.metrics,
+            Signal::Logs => &self.otlp.logs,
+        }
+    }
+
+    /// The OTLP headers of `signal`: its own variable, else the generic one.
+    pub fn headers(&self, signal: Signal) -> &[(String, String)] {
+        self.own(signal)
+            .headers
+            .as_deref()
+            .unwrap_or(&self.otlp.headers)
+    }
+
+    /// The OTLP export timeout of `signal`: its own variable, else the
+    /// generic one.
+    pub fn timeout(&self, signal: Signal) -> Duration {
+        self.own(signal).timeout.unwrap_or(self.otlp.timeout)
+    }
+
+    /// The OTLP compression of `signal` (`None`: none): its own variable,
+    /// else the generic one.
+    pub fn compression(&self, signal: Signal) -> Option<Compression> {
+        self.own(signal)
+            .compression
+            .unwrap_or(self.otlp.compression)
+    }
+
+    /// The CA file of `signal`'s collector: its own variable, else the
+    /// generic one.
+    pub fn certificate(&self, signal: Signal) -> Option<&std::path::Path> {
+        self.own(signal)
+            .certificate
+            .as_deref()
+            .or(self.otlp.certificate.as_deref())
+    }
+
+    /// The client certificate and key files of `signal` for mTLS, each its
+    /// own variable else the generic one; `None` unless both are set.
+    pub fn client_identity(&self, signal: Signal) -> Option<(&std::path::Path, &std::path::Path)> {
+        let own = self.own(signal);
+        let cert = own
+            .client_certificate
+            .as_deref()
+            .or(self.otlp.client_certificate.as_deref())?;
+        let key = own
+            .client_key
+            .as_deref()
+            .or(self.otlp.client_key.as_deref())?;
+        Some((cert, key))
+    }
+
     /// [`Settings::endpoint`] of traces.
     pub fn traces_endpoint(&self) -> Option<String> {
         self.endpoint(Signal::Traces)
@@ -341,24 +422,61 @@ impl Settings {
         self.endpoint(Signal::Logs)
     }
 
-    /// Whether traces are exported over OTLP: tracing is enabled and a traces
-    /// endpoint is set. Otherwise, with tracing enabled, they go to local files.
+    /// Where `signal` goes, as [`init`](crate::init) installs it.
+    ///
+    /// Traces and metrics are off when tracing is (as in the reference, where
+    /// both start together) or when their `OTEL_*_EXPORTER` is `none`. Logs
+    /// are always written to the console (stderr) and `Letta.log`; their
+    /// destination is where they are *exported* besides, off only with
+    /// `OTEL_SDK_DISABLED` or `OTEL_LOGS_EXPORTER=none`.
+    ///
+    /// ```
+    /// use letta_telemetry::settings::{Destination, Settings, Signal};
+    ///
+    /// let s = Settings::from_vars([
+    ///     ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4317"),
+    ///     ("OTEL_METRICS_EXPORTER", "console"),
+    ///     ("OTEL_LOGS_EXPORTER", "none"),
+    /// ])?;
+    /// assert_eq!(
+    ///     s.destination(Signal::Traces),
+    ///     Destination::Otlp { endpoint: "http://localhost:4317".into() }
+    /// );
+    /// assert_eq!(s.destination(Signal::Metrics), Destination::Console);
+    /// assert_eq!(s.destination(Signal::Logs), Destination::Off);
+    /// # Ok::<(), letta_telemetry::SettingsError>(())
+    /// ```
+    pub fn destination(&self, signal: Signal) -> Destination {
+        let (on, exporter) = match signal {
+            Signal::Traces => (self.tracing_enabled(), self.sdk.traces_exporter),
+            Signal::Metrics => (self.tracing_enabled(), self.sdk.metrics_exporter),
+            Signal::Logs => (!self.sdk_disabled, self.sdk.logs_exporter),
+        };
+        match exporter {
+            _ if !on => Destination::Off,
+            ExporterKind::None => Destination::Off,
+            ExporterKind::Console => Destination::Console,
+            ExporterKind::Otlp => match self.endpoint(signal) {
+                Some(endpoint) => Destination::Otlp { endpoint },
+                None => Destination::LocalFiles,
+            },
+        }
+    }
+
+    /// Whether traces are exported over OTLP ([`Settings::destination`]).
     pub fn traces_to_otlp(&self) -> bool {
-        self.tracing_enabled() && self.traces_endpoint().is_some()
+        matches!(self.destination(Signal::Traces), Destination::Otlp { .. })
     }
 
-    /// Whether metrics are exported over OTLP: tracing is enabled (the
-    /// reference starts metrics with tracing) and a metrics endpoint is set.
+    /// Whether metrics are exported over OTLP ([`Settings::destination`]).
     pub fn metrics_to_otlp(&self) -> bool {
-        self.tracing_enabled() && self.metrics_endpoint().is_some()
+        matches!(self.destination(Signal::Metrics), Destination::Otlp { .. })
     }
 
-    /// Whether logs are exported over OTLP: the SDK is not disabled and a
-    /// logs endpoint is set (logs do not depend on
-    /// `LETTA_TELEMETRY_DISABLE_TRACING`). The console and `Letta.log` are
-    /// written in every case.
+    /// Whether logs are exported over OTLP ([`Settings::destination`]). The
+    /// console and `Letta.log` are written in every case.
     pub fn logs_to_otlp(&self) -> bool {
-        !self.sdk_disabled && self.logs_endpoint().is_some()
+        matches!(self.destination(Signal::Logs), Destination::Otlp { .. })
     }
 
     /// The `deployment.environment` of the resource: `LETTA_ENVIRONMENT`

@@ -131,7 +131,7 @@ pub(crate) fn check_certificate(path: &Path) -> Result<(), InvalidValue> {
 fn endpoint_form(protocol: Protocol) -> String {
     match protocol {
         Protocol::Grpc => "an http:// or https:// URL with a host (e.g. http://localhost:4317), \
-             or host:port for grpc"
+             or host:port for grpc (TLS unless OTEL_EXPORTER_OTLP_INSECURE=true)"
             .into(),
         _ => format!(
             "an http:// or https:// URL with a host (e.g. http://localhost:4318) for {protocol}"
@@ -140,8 +140,14 @@ fn endpoint_form(protocol: Protocol) -> String {
 }
 
 /// An OTLP endpoint: an `http(s)://` URL with a host, returned as written;
-/// for gRPC also `host:port`, returned as `http://host:port` (plaintext).
-pub(crate) fn parse_endpoint(s: &str, protocol: Protocol) -> Result<String, InvalidValue> {
+/// for gRPC also `host:port`, returned as `http://host:port` when `insecure`
+/// (`OTEL_EXPORTER_OTLP_INSECURE`) and `https://host:port` otherwise, as the
+/// SDK does.
+pub(crate) fn parse_endpoint(
+    s: &str,
+    protocol: Protocol,
+    insecure: bool,
+) -> Result<String, InvalidValue> {
     let s = s.trim();
     let err = || InvalidValue::new(endpoint_form(protocol));
     if s.contains("://") {
@@ -153,7 +159,8 @@ pub(crate) fn parse_endpoint(s: &str, protocol: Protocol) -> Result<String, Inva
         return Ok(s.to_string());
     }
     if protocol == Protocol::Grpc {
-        let candidate = format!("http://{s}");
+        let scheme = if insecure { "http" } else { "https" };
+        let candidate = format!("{scheme}://{s}");
         if let Ok(url) = url::Url::parse(&candidate) {
             let bare = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
             let has_host = url.host_str().is_some_and(|h| !h.is_empty());

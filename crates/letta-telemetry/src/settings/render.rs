@@ -27,6 +27,18 @@ fn path(p: &Path) -> String {
     p.display().to_string()
 }
 
+fn masked_headers(headers: &[(String, String)]) -> String {
+    headers
+        .iter()
+        .map(|(k, _)| format!("{k}=***"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn compression(c: Option<super::Compression>) -> String {
+    c.map_or_else(|| "none".to_string(), |c| c.to_string())
+}
+
 /// The value of `field` as rendered: secrets masked.
 pub(crate) fn shown_value(s: &Settings, field: Field) -> String {
     let shown = match field {
@@ -72,6 +84,76 @@ pub(crate) fn shown_value(s: &Settings, field: Field) -> String {
         Field::OtlpTimeout => millis(s.otlp.timeout),
         Field::OtlpCompression => opt_display(s.otlp.compression).replace(UNSET, "none"),
         Field::OtlpCertificate => opt(s.otlp.certificate.as_deref().map(path).as_deref()),
+        Field::OtlpClientCertificate => {
+            opt(s.otlp.client_certificate.as_deref().map(path).as_deref())
+        }
+        Field::OtlpClientKey => opt(s.otlp.client_key.as_deref().map(path).as_deref()),
+        Field::OtlpInsecure => s.otlp.insecure.to_string(),
+        Field::OtlpTracesHeaders => opt(s
+            .otlp
+            .traces
+            .headers
+            .as_deref()
+            .map(masked_headers)
+            .as_deref()),
+        Field::OtlpTracesTimeout => opt(s.otlp.traces.timeout.map(millis).as_deref()),
+        Field::OtlpTracesCompression => opt(s.otlp.traces.compression.map(compression).as_deref()),
+        Field::OtlpTracesCertificate => {
+            opt(s.otlp.traces.certificate.as_deref().map(path).as_deref())
+        }
+        Field::OtlpTracesClientCertificate => opt(s
+            .otlp
+            .traces
+            .client_certificate
+            .as_deref()
+            .map(path)
+            .as_deref()),
+        Field::OtlpTracesClientKey => opt(s.otlp.traces.client_key.as_deref().map(path).as_deref()),
+        Field::OtlpTracesInsecure => opt_display(s.otlp.traces.insecure),
+        Field::OtlpMetricsHeaders => opt(s
+            .otlp
+            .metrics
+            .headers
+            .as_deref()
+            .map(masked_headers)
+            .as_deref()),
+        Field::OtlpMetricsTimeout => opt(s.otlp.metrics.timeout.map(millis).as_deref()),
+        Field::OtlpMetricsCompression => {
+            opt(s.otlp.metrics.compression.map(compression).as_deref())
+        }
+        Field::OtlpMetricsCertificate => {
+            opt(s.otlp.metrics.certificate.as_deref().map(path).as_deref())
+        }
+        Field::OtlpMetricsClientCertificate => opt(s
+            .otlp
+            .metrics
+            .client_certificate
+            .as_deref()
+            .map(path)
+            .as_deref()),
+        Field::OtlpMetricsClientKey => {
+            opt(s.otlp.metrics.client_key.as_deref().map(path).as_deref())
+        }
+        Field::OtlpMetricsInsecure => opt_display(s.otlp.metrics.insecure),
+        Field::OtlpLogsHeaders => opt(s
+            .otlp
+            .logs
+            .headers
+            .as_deref()
+            .map(masked_headers)
+            .as_deref()),
+        Field::OtlpLogsTimeout => opt(s.otlp.logs.timeout.map(millis).as_deref()),
+        Field::OtlpLogsCompression => opt(s.otlp.logs.compression.map(compression).as_deref()),
+        Field::OtlpLogsCertificate => opt(s.otlp.logs.certificate.as_deref().map(path).as_deref()),
+        Field::OtlpLogsClientCertificate => opt(s
+            .otlp
+            .logs
+            .client_certificate
+            .as_deref()
+            .map(path)
+            .as_deref()),
+        Field::OtlpLogsClientKey => opt(s.otlp.logs.client_key.as_deref().map(path).as_deref()),
+        Field::OtlpLogsInsecure => opt_display(s.otlp.logs.insecure),
         Field::ServiceName => s.service_name.clone(),
         Field::ServiceVersion => s.service_version.clone(),
         Field::Environment => opt(s.environment.as_deref()),
@@ -101,6 +183,36 @@ pub(crate) fn shown_value(s: &Settings, field: Field) -> String {
         Field::ShutdownTimeout => millis(s.limits.shutdown_timeout),
         Field::FileMaxBytes => s.limits.file_max_bytes.to_string(),
         Field::FileBackups => s.limits.file_backups.to_string(),
+        Field::TracesExporter => s.sdk.traces_exporter.to_string(),
+        Field::MetricsExporter => s.sdk.metrics_exporter.to_string(),
+        Field::LogsExporter => s.sdk.logs_exporter.to_string(),
+        Field::Propagators => {
+            if s.sdk.propagators.is_empty() {
+                "none".into()
+            } else {
+                s.sdk
+                    .propagators
+                    .iter()
+                    .map(|p| p.name())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            }
+        }
+        Field::SpanAttributeCount => s.sdk.span_limits.attribute_count.to_string(),
+        Field::SpanEventCount => s.sdk.span_limits.event_count.to_string(),
+        Field::SpanLinkCount => s.sdk.span_limits.link_count.to_string(),
+        Field::SpanEventAttributeCount => s.sdk.span_limits.event_attribute_count.to_string(),
+        Field::SpanLinkAttributeCount => s.sdk.span_limits.link_attribute_count.to_string(),
+        Field::SpanAttributeValueLength => {
+            opt_display(s.sdk.span_limits.attribute_value_length).replace(UNSET, "no limit")
+        }
+        Field::SpanExportTimeout => millis(s.sdk.span_export_timeout),
+        Field::MetricExportTimeout => millis(s.sdk.metric_export_timeout),
+        Field::LogBatchMaxQueueSize => s.sdk.log_batch.max_queue_size.to_string(),
+        Field::LogBatchMaxExportBatchSize => s.sdk.log_batch.max_export_batch_size.to_string(),
+        Field::LogBatchScheduleDelay => millis(s.sdk.log_batch.schedule_delay),
+        Field::LogBatchExportTimeout => millis(s.sdk.log_batch.export_timeout),
+        Field::SdkLogLevel => opt_display(s.sdk.log_level).to_lowercase(),
     };
     if shown.is_empty() {
         "<none>".into()
@@ -116,13 +228,31 @@ pub(crate) fn shown_value(s: &Settings, field: Field) -> String {
 pub(crate) fn render(s: &Settings) -> String {
     let width = Field::ALL.iter().map(|f| f.key().len()).max().unwrap_or(0);
     let mut out = String::from("letta-telemetry settings:\n");
+    let mut hidden = 0;
     for &field in Field::ALL {
+        // A signal's own OTLP settings are shown only when set: unset, the
+        // generic value applies, and 21 `<unset>` lines would bury the rest.
+        let key = field.key();
+        let per_signal = ["otlp.traces.", "otlp.metrics.", "otlp.logs."]
+            .iter()
+            .any(|p| key.starts_with(p));
+        if per_signal && shown_value(s, field) == UNSET && s.source(field) == super::Source::Default
+        {
+            hidden += 1;
+            continue;
+        }
         let _ = writeln!(
             out,
             "  {:width$} = {}  ({})",
             field.key(),
             shown_value(s, field),
             s.source(field),
+        );
+    }
+    if hidden > 0 {
+        let _ = writeln!(
+            out,
+            "  ({hidden} per-signal otlp.<signal>.* settings unset: the generic ones apply)"
         );
     }
     let _ = writeln!(out, "effective:");
@@ -133,18 +263,17 @@ pub(crate) fn render(s: &Settings) -> String {
         super::Signal::Metrics,
         super::Signal::Logs,
     ] {
-        // What `init` installs: traces and metrics need tracing; the OTLP log
-        // exporter needs only the SDK (console and Letta.log are always on).
-        let shown = |e: &str| format!("{} ({})", mask_url(e), s.protocol(signal));
-        let target = match (signal, s.endpoint(signal)) {
-            (super::Signal::Logs, Some(e)) if s.logs_to_otlp() => shown(&e),
-            (super::Signal::Logs, Some(_)) => {
-                format!("{local} (OTLP log export off: OTEL_SDK_DISABLED)")
+        let target = match s.destination(signal) {
+            super::Destination::Otlp { endpoint } => {
+                format!("{} ({})", mask_url(&endpoint), s.protocol(signal))
             }
-            (super::Signal::Logs, None) => local.clone(),
-            _ if !s.tracing_enabled() => "off (tracing disabled)".to_string(),
-            (_, Some(e)) => shown(&e),
-            (_, None) => local.clone(),
+            super::Destination::LocalFiles => local.clone(),
+            super::Destination::Console => "console (stdout)".to_string(),
+            super::Destination::Off if signal == super::Signal::Logs => {
+                format!("{local} (log export off)")
+            }
+            super::Destination::Off if !s.tracing_enabled() => "off (tracing disabled)".to_string(),
+            super::Destination::Off => "off (exporter none)".to_string(),
         };
         let _ = writeln!(out, "  {signal} -> {target}");
     }

@@ -95,6 +95,102 @@ pub const OTEL_EXPORTER_OTLP_TIMEOUT: &str = "OTEL_EXPORTER_OTLP_TIMEOUT";
 pub const OTEL_EXPORTER_OTLP_COMPRESSION: &str = "OTEL_EXPORTER_OTLP_COMPRESSION";
 /// PEM file of the CA that signs the collector's certificate (must exist).
 pub const OTEL_EXPORTER_OTLP_CERTIFICATE: &str = "OTEL_EXPORTER_OTLP_CERTIFICATE";
+/// PEM file of the client certificate for mTLS (must exist; set with the key).
+pub const OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: &str = "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE";
+/// PEM file of the client's private key for mTLS (must exist; set with the certificate).
+pub const OTEL_EXPORTER_OTLP_CLIENT_KEY: &str = "OTEL_EXPORTER_OTLP_CLIENT_KEY";
+/// A schemeless gRPC endpoint (`host:port`) is plaintext when true, TLS
+/// otherwise (bool, default false), as in the SDK.
+pub const OTEL_EXPORTER_OTLP_INSECURE: &str = "OTEL_EXPORTER_OTLP_INSECURE";
+/// The traces OTLP headers (replace the generic ones for the signal).
+pub const OTEL_EXPORTER_OTLP_TRACES_HEADERS: &str = "OTEL_EXPORTER_OTLP_TRACES_HEADERS";
+/// The traces OTLP export timeout in milliseconds.
+pub const OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: &str = "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT";
+/// The traces OTLP compression: `gzip` or `none`.
+pub const OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: &str = "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION";
+/// The traces OTLP CA PEM file.
+pub const OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: &str = "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE";
+/// The traces OTLP client certificate PEM file (mTLS).
+pub const OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE: &str =
+    "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE";
+/// The traces OTLP client key PEM file (mTLS).
+pub const OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY: &str = "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY";
+/// The traces OTLP plaintext for a schemeless gRPC endpoint (bool).
+pub const OTEL_EXPORTER_OTLP_TRACES_INSECURE: &str = "OTEL_EXPORTER_OTLP_TRACES_INSECURE";
+/// The metrics OTLP headers (replace the generic ones for the signal).
+pub const OTEL_EXPORTER_OTLP_METRICS_HEADERS: &str = "OTEL_EXPORTER_OTLP_METRICS_HEADERS";
+/// The metrics OTLP export timeout in milliseconds.
+pub const OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: &str = "OTEL_EXPORTER_OTLP_METRICS_TIMEOUT";
+/// The metrics OTLP compression: `gzip` or `none`.
+pub const OTEL_EXPORTER_OTLP_METRICS_COMPRESSION: &str = "OTEL_EXPORTER_OTLP_METRICS_COMPRESSION";
+/// The metrics OTLP CA PEM file.
+pub const OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE: &str = "OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE";
+/// The metrics OTLP client certificate PEM file (mTLS).
+pub const OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE: &str =
+    "OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE";
+/// The metrics OTLP client key PEM file (mTLS).
+pub const OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY: &str = "OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY";
+/// The metrics OTLP plaintext for a schemeless gRPC endpoint (bool).
+pub const OTEL_EXPORTER_OTLP_METRICS_INSECURE: &str = "OTEL_EXPORTER_OTLP_METRICS_INSECURE";
+/// The logs OTLP headers (replace the generic ones for the signal).
+pub const OTEL_EXPORTER_OTLP_LOGS_HEADERS: &str = "OTEL_EXPORTER_OTLP_LOGS_HEADERS";
+/// The logs OTLP export timeout in milliseconds.
+pub const OTEL_EXPORTER_OTLP_LOGS_TIMEOUT: &str = "OTEL_EXPORTER_OTLP_LOGS_TIMEOUT";
+/// The logs OTLP compression: `gzip` or `none`.
+pub const OTEL_EXPORTER_OTLP_LOGS_COMPRESSION: &str = "OTEL_EXPORTER_OTLP_LOGS_COMPRESSION";
+/// The logs OTLP CA PEM file.
+pub const OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE: &str = "OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE";
+/// The logs OTLP client certificate PEM file (mTLS).
+pub const OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE: &str =
+    "OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE";
+/// The logs OTLP client key PEM file (mTLS).
+pub const OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY: &str = "OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY";
+/// The logs OTLP plaintext for a schemeless gRPC endpoint (bool).
+pub const OTEL_EXPORTER_OTLP_LOGS_INSECURE: &str = "OTEL_EXPORTER_OTLP_LOGS_INSECURE";
+
+/// Exporter of traces: `otlp` (default), `console`, `none`.
+pub const OTEL_TRACES_EXPORTER: &str = "OTEL_TRACES_EXPORTER";
+/// Exporter of metrics: `otlp` (default), `console`, `none`.
+pub const OTEL_METRICS_EXPORTER: &str = "OTEL_METRICS_EXPORTER";
+/// Exporter of logs: `otlp` (default), `console`, `none`.
+pub const OTEL_LOGS_EXPORTER: &str = "OTEL_LOGS_EXPORTER";
+/// Propagators: comma-separated `tracecontext`, `baggage`, `b3`, `b3multi`,
+/// or `none` (default `tracecontext,baggage`).
+pub const OTEL_PROPAGATORS: &str = "OTEL_PROPAGATORS";
+/// Level of the SDK's own diagnostics: `none`, `error`, `warn`, `info`,
+/// `debug`, `trace`.
+pub const OTEL_LOG_LEVEL: &str = "OTEL_LOG_LEVEL";
+/// Most attributes per span (default 128; falls back to [`OTEL_ATTRIBUTE_COUNT_LIMIT`]).
+pub const OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: &str = "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT";
+/// Longest string attribute value of a span, in characters (default no
+/// limit; falls back to [`OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`]).
+pub const OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT: &str = "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT";
+/// Most events per span (default 128).
+pub const OTEL_SPAN_EVENT_COUNT_LIMIT: &str = "OTEL_SPAN_EVENT_COUNT_LIMIT";
+/// Most links per span (default 128).
+pub const OTEL_SPAN_LINK_COUNT_LIMIT: &str = "OTEL_SPAN_LINK_COUNT_LIMIT";
+/// Most attributes per span event (default 128).
+pub const OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT: &str = "OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT";
+/// Most attributes per span link (default 128).
+pub const OTEL_LINK_ATTRIBUTE_COUNT_LIMIT: &str = "OTEL_LINK_ATTRIBUTE_COUNT_LIMIT";
+/// General attribute count limit, for the span limits not set themselves.
+pub const OTEL_ATTRIBUTE_COUNT_LIMIT: &str = "OTEL_ATTRIBUTE_COUNT_LIMIT";
+/// General attribute value length limit, when the span one is not set.
+pub const OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: &str = "OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT";
+/// Longest span export in milliseconds (default 30000).
+pub const OTEL_BSP_EXPORT_TIMEOUT: &str = "OTEL_BSP_EXPORT_TIMEOUT";
+/// Concurrent span exports (default 1; letta-telemetry exports one batch at a time).
+pub const OTEL_BSP_MAX_CONCURRENT_EXPORTS: &str = "OTEL_BSP_MAX_CONCURRENT_EXPORTS";
+/// Longest metric export in milliseconds (default 30000).
+pub const OTEL_METRIC_EXPORT_TIMEOUT: &str = "OTEL_METRIC_EXPORT_TIMEOUT";
+/// Most log records waiting for OTLP export (default 2048).
+pub const OTEL_BLRP_MAX_QUEUE_SIZE: &str = "OTEL_BLRP_MAX_QUEUE_SIZE";
+/// Most log records in one OTLP export (default 512).
+pub const OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: &str = "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE";
+/// Longest wait in milliseconds before a partial log batch is exported (default 1000).
+pub const OTEL_BLRP_SCHEDULE_DELAY: &str = "OTEL_BLRP_SCHEDULE_DELAY";
+/// Longest log export in milliseconds (default 30000).
+pub const OTEL_BLRP_EXPORT_TIMEOUT: &str = "OTEL_BLRP_EXPORT_TIMEOUT";
 /// Service name (wins over `service.name` in [`OTEL_RESOURCE_ATTRIBUTES`]).
 pub const OTEL_SERVICE_NAME: &str = "OTEL_SERVICE_NAME";
 /// Extra resource attributes: `key=value` pairs separated by commas.
@@ -187,98 +283,77 @@ pub(crate) const KNOWN: &[&str] = &[
     OTEL_BSP_MAX_EXPORT_BATCH_SIZE,
     OTEL_BSP_SCHEDULE_DELAY,
     OTEL_METRIC_EXPORT_INTERVAL,
+    OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE,
+    OTEL_EXPORTER_OTLP_CLIENT_KEY,
+    OTEL_EXPORTER_OTLP_INSECURE,
+    OTEL_EXPORTER_OTLP_TRACES_HEADERS,
+    OTEL_EXPORTER_OTLP_TRACES_TIMEOUT,
+    OTEL_EXPORTER_OTLP_TRACES_COMPRESSION,
+    OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE,
+    OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE,
+    OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY,
+    OTEL_EXPORTER_OTLP_TRACES_INSECURE,
+    OTEL_EXPORTER_OTLP_METRICS_HEADERS,
+    OTEL_EXPORTER_OTLP_METRICS_TIMEOUT,
+    OTEL_EXPORTER_OTLP_METRICS_COMPRESSION,
+    OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE,
+    OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE,
+    OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY,
+    OTEL_EXPORTER_OTLP_METRICS_INSECURE,
+    OTEL_EXPORTER_OTLP_LOGS_HEADERS,
+    OTEL_EXPORTER_OTLP_LOGS_TIMEOUT,
+    OTEL_EXPORTER_OTLP_LOGS_COMPRESSION,
+    OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE,
+    OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE,
+    OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY,
+    OTEL_EXPORTER_OTLP_LOGS_INSECURE,
+    OTEL_TRACES_EXPORTER,
+    OTEL_METRICS_EXPORTER,
+    OTEL_LOGS_EXPORTER,
+    OTEL_PROPAGATORS,
+    OTEL_LOG_LEVEL,
+    OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT,
+    OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+    OTEL_SPAN_EVENT_COUNT_LIMIT,
+    OTEL_SPAN_LINK_COUNT_LIMIT,
+    OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT,
+    OTEL_LINK_ATTRIBUTE_COUNT_LIMIT,
+    OTEL_ATTRIBUTE_COUNT_LIMIT,
+    OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+    OTEL_BSP_EXPORT_TIMEOUT,
+    OTEL_BSP_MAX_CONCURRENT_EXPORTS,
+    OTEL_METRIC_EXPORT_TIMEOUT,
+    OTEL_BLRP_MAX_QUEUE_SIZE,
+    OTEL_BLRP_MAX_EXPORT_BATCH_SIZE,
+    OTEL_BLRP_SCHEDULE_DELAY,
+    OTEL_BLRP_EXPORT_TIMEOUT,
 ];
 
-/// Standard variables that letta-telemetry does not read but the
-/// OpenTelemetry SDK itself does (the batch log processor's): no warning.
-pub(crate) const READ_BY_SDK: &[&str] = &[
-    "OTEL_BLRP_SCHEDULE_DELAY",
-    "OTEL_BLRP_EXPORT_TIMEOUT",
-    "OTEL_BLRP_MAX_QUEUE_SIZE",
-    "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE",
-];
-
-/// The hint of a per-signal header variable.
-const PER_SIGNAL_HEADERS: &str = "use OTEL_EXPORTER_OTLP_HEADERS, which applies to every signal \
-     (letta-telemetry does not validate or show per-signal headers, though the OTLP exporter \
-     library may still send them)";
 /// The hint of the variables of the queue limits that do not exist.
 const QUEUE_LIMITS: &str = "ignored; the span queue holds at most OTEL_BSP_MAX_QUEUE_SIZE spans \
      and LETTA_TELEMETRY_MAX_QUEUE_BYTES bytes, batches at most OTEL_BSP_MAX_EXPORT_BATCH_SIZE \
      spans, sent every OTEL_BSP_SCHEDULE_DELAY ms";
-/// The hint of the client certificate variables.
-const CLIENT_TLS: &str = "ignored; client certificates (mTLS) are not supported, terminate \
-     mTLS in a local collector";
+/// The hint of the log record limits.
+const LOG_RECORD_LIMITS: &str = "ignored; the Rust SDK has no log record limits: a record \
+     carries the fields of its tracing event, and the line is bounded by the log writer";
 
 /// Variables that letta-telemetry deliberately does not read (standard
-/// OpenTelemetry ones, and likely guesses at a setting's name), with what
-/// happens and what to use instead: they get a "not supported" warning rather
-/// than a "did you mean".
+/// OpenTelemetry ones the Rust SDK does not implement, and likely guesses at
+/// a setting's name), with what happens and what to use instead: they get a
+/// "not supported" warning rather than a "did you mean".
 pub(crate) const UNSUPPORTED: &[(&str, &str)] = &[
+    ("OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT", LOG_RECORD_LIMITS),
     (
-        "OTEL_PROPAGATORS",
-        "ignored; W3C trace-context and baggage are always installed",
+        "OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT",
+        LOG_RECORD_LIMITS,
     ),
     (
-        "OTEL_TRACES_EXPORTER",
-        "ignored; traces go to OTLP when an endpoint is set, else to local files",
+        "OTEL_METRICS_EXEMPLAR_FILTER",
+        "ignored; the Rust SDK records no exemplars",
     ),
-    (
-        "OTEL_METRICS_EXPORTER",
-        "ignored; metrics go to OTLP when an endpoint is set, else to local files",
-    ),
-    (
-        "OTEL_LOGS_EXPORTER",
-        "ignored; logs go to OTLP when an endpoint is set, else to local files",
-    ),
-    (
-        "OTEL_EXPORTER_OTLP_INSECURE",
-        "use an http:// endpoint for plaintext and https:// for TLS",
-    ),
-    (
-        "OTEL_LOG_LEVEL",
-        "ignored; use LETTA_DEBUG or LETTA_TELEMETRY_VERBOSE_TELEMETRY_LOGGING",
-    ),
-    (
-        "OTEL_BSP_EXPORT_TIMEOUT",
-        "ignored; the export timeout is OTEL_EXPORTER_OTLP_TIMEOUT",
-    ),
-    (
-        "OTEL_METRIC_EXPORT_TIMEOUT",
-        "ignored; a metric export is bounded by OTEL_EXPORTER_OTLP_TIMEOUT",
-    ),
-    ("OTEL_EXPORTER_OTLP_CLIENT_KEY", CLIENT_TLS),
-    ("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", CLIENT_TLS),
     ("LETTA_TELEMETRY_MAX_QUEUE_SIZE", QUEUE_LIMITS),
     ("LETTA_TELEMETRY_MAX_QUEUE_SPANS", QUEUE_LIMITS),
     ("LETTA_TELEMETRY_MAX_BATCH_SPANS", QUEUE_LIMITS),
     ("LETTA_TELEMETRY_MAX_EXPORT_BATCH_SIZE", QUEUE_LIMITS),
     ("LETTA_TELEMETRY_SCHEDULE_DELAY", QUEUE_LIMITS),
-];
-
-/// Per-signal OTLP settings letta-telemetry does not read, by the part of the
-/// name after `OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_`: the generic
-/// variable applies to every signal.
-pub(crate) const UNSUPPORTED_PER_SIGNAL: &[(&str, &str)] = &[
-    ("HEADERS", PER_SIGNAL_HEADERS),
-    (
-        "TIMEOUT",
-        "ignored; use OTEL_EXPORTER_OTLP_TIMEOUT, which applies to every signal",
-    ),
-    (
-        "COMPRESSION",
-        "use OTEL_EXPORTER_OTLP_COMPRESSION, which applies to every signal (letta-telemetry \
-         does not validate or show a per-signal value, though the OTLP exporter library may \
-         still apply it when the generic one is unset)",
-    ),
-    (
-        "CERTIFICATE",
-        "ignored; use OTEL_EXPORTER_OTLP_CERTIFICATE, which applies to every signal",
-    ),
-    (
-        "INSECURE",
-        "use an http:// endpoint for plaintext and https:// for TLS",
-    ),
-    ("CLIENT_KEY", CLIENT_TLS),
-    ("CLIENT_CERTIFICATE", CLIENT_TLS),
 ];

@@ -157,7 +157,7 @@ pub(crate) fn unknown_variables(env: &EnvSource) -> Vec<SettingWarning> {
         if !vars::WATCHED_PREFIXES.iter().any(|p| upper.starts_with(p)) {
             continue;
         }
-        if vars::KNOWN.contains(&upper.as_str()) || vars::READ_BY_SDK.contains(&upper.as_str()) {
+        if vars::KNOWN.contains(&upper.as_str()) {
             continue;
         }
         if let Some(hint) = unsupported_hint(&upper) {
@@ -177,20 +177,11 @@ pub(crate) fn unknown_variables(env: &EnvSource) -> Vec<SettingWarning> {
 }
 
 /// What to say about a variable letta-telemetry does not read, if it is one
-/// of those: the listed ones, and the per-signal forms
-/// (`OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_*`) of the generic OTLP
-/// settings that apply to every signal.
+/// of those.
 fn unsupported_hint(upper: &str) -> Option<&'static str> {
-    if let Some((_, hint)) = vars::UNSUPPORTED.iter().find(|(n, _)| *n == upper) {
-        return Some(hint);
-    }
-    let rest = upper.strip_prefix("OTEL_EXPORTER_OTLP_")?;
-    let setting = ["TRACES_", "METRICS_", "LOGS_"]
+    vars::UNSUPPORTED
         .iter()
-        .find_map(|signal| rest.strip_prefix(signal))?;
-    vars::UNSUPPORTED_PER_SIGNAL
-        .iter()
-        .find(|(n, _)| *n == setting)
+        .find(|(n, _)| *n == upper)
         .map(|(_, hint)| *hint)
 }
 
