@@ -154,7 +154,7 @@ impl Server {
         });
         tracing::info!(
             %addr,
-            llm = %letta_telemetry::settings::mask_url(&base_url),
+            llm = %letta_telemetry::redact::mask_url(&base_url),
             "letta server listening"
         );
         Ok(RunningServer {

@@ -224,7 +224,7 @@ fn bench(c: &mut Criterion) {
     );
     group.finish();
     // spans the void pipeline dropped (queue full) would flatter the figures
-    let stats = letta_telemetry::export::stats().snapshot();
+    let stats = letta_telemetry::traces::stats().snapshot();
     eprintln!(
         "void pipeline: {} spans enqueued, {} dropped (queue full)",
         stats.spans_enqueued, stats.spans_dropped_queue_full

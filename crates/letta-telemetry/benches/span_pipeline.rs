@@ -6,7 +6,7 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use letta_telemetry::export::{BatchConfig, BoundedBatchSpanProcessor, stats};
+use letta_telemetry::traces::{BatchConfig, BoundedBatchSpanProcessor, stats};
 use opentelemetry::KeyValue;
 use opentelemetry::trace::{Span as _, Tracer as _, TracerProvider as _};
 use opentelemetry_sdk::error::OTelSdkResult;

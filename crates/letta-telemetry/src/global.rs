@@ -19,6 +19,16 @@ static ENABLED: AtomicBool = AtomicBool::new(false);
 /// The installed tracer, or `None` when tracing is off or not initialised
 /// (then instrumentation should do nothing: this check is the whole cost of
 /// disabled tracing).
+///
+/// ```
+/// use opentelemetry::trace::{Span as _, Tracer as _};
+///
+/// // Before `init` (or with tracing off) there is no tracer: do nothing.
+/// if let Some(tracer) = letta_telemetry::tracer() {
+///     let mut span = tracer.start("work");
+///     span.end();
+/// }
+/// ```
 #[inline]
 pub fn tracer() -> Option<&'static SdkTracer> {
     if ENABLED.load(Ordering::Relaxed) {
@@ -29,6 +39,11 @@ pub fn tracer() -> Option<&'static SdkTracer> {
 }
 
 /// Whether spans are being produced.
+///
+/// ```
+/// // Nothing is initialised in this example.
+/// assert!(!letta_telemetry::tracing_enabled());
+/// ```
 #[inline]
 pub fn tracing_enabled() -> bool {
     ENABLED.load(Ordering::Relaxed)

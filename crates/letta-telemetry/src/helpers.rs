@@ -24,6 +24,13 @@ pub fn trace_id() -> Option<String> {
 
 /// Adds an event to the current span. Non-scalar values should be passed as
 /// strings (use [`opentelemetry::Value::String`]); `timestamp` defaults to now.
+/// Without a current recording span it does nothing.
+///
+/// ```
+/// use opentelemetry::KeyValue;
+///
+/// letta_telemetry::log_event("cache.miss", [KeyValue::new("key", "agent-1")], None);
+/// ```
 pub fn log_event(
     name: impl Into<std::borrow::Cow<'static, str>>,
     attributes: impl IntoIterator<Item = KeyValue>,
@@ -44,7 +51,14 @@ pub fn log_event(
     }
 }
 
-/// Sets attributes on the current span.
+/// Sets attributes on the current span (nothing without a current recording
+/// span).
+///
+/// ```
+/// use opentelemetry::KeyValue;
+///
+/// letta_telemetry::log_attributes([KeyValue::new("agent.id", "agent-1")]);
+/// ```
 pub fn log_attributes(attributes: impl IntoIterator<Item = KeyValue>) {
     if !crate::global::tracing_enabled() {
         return;

@@ -79,7 +79,7 @@ pub(crate) trait Pipeline: Send + Sync {
 /// time, each on a thread of its own, then the logs (which record what the
 /// others said while stopping); exports in flight are cut before the
 /// deadline, and the guard returns by then whatever the collector does. What
-/// could not be sent is abandoned and counted ([`crate::export::stats`]).
+/// could not be sent is abandoned and counted ([`crate::traces::stats`]).
 #[must_use = "telemetry stops when the guard is dropped"]
 pub struct TelemetryGuard {
     pipelines: Vec<Arc<dyn Pipeline>>,
@@ -197,16 +197,29 @@ impl Drop for TelemetryGuard {
     }
 }
 
-/// Installs tracing, metrics, logs and Datadog as the settings say.
+/// Installs tracing, metrics, logs and Datadog as the settings say, and
+/// returns the guard that flushes and stops them, within one deadline, when
+/// it is dropped. Call it once per process, early in `main`.
 ///
 /// Datadog failures never fail `init`: they are logged and the rest goes on.
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let settings = letta_telemetry::Settings::builder()
+///     .with_service_name("my-agent")
+///     .build()?; // code, then the environment, then the defaults
+/// let guard = letta_telemetry::init(settings)?;
+/// // ... serve ...
+/// drop(guard); // or guard.shutdown(): flush and stop by the deadline
+/// # Ok(()) }
+/// ```
 pub fn init(settings: Settings) -> Result<TelemetryGuard, InitError> {
     let resource = crate::resource::build_resource(&settings);
     let mut pipelines: Vec<Arc<dyn Pipeline>> = Vec::new();
     // What degraded (a telemetry file that cannot be written): reported once,
     // after the log pipeline is up.
     let mut degraded = Vec::new();
-    if let Some(p) = crate::export::install_traces(&settings, &resource, &mut degraded)? {
+    if let Some(p) = crate::traces::install_traces(&settings, &resource, &mut degraded)? {
         pipelines.push(p.into());
     }
     if let Some(p) = crate::metrics::install(&settings, &resource, &mut degraded)? {

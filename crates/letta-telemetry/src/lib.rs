@@ -37,7 +37,6 @@ pub mod context;
 pub mod datadog;
 #[cfg(feature = "sqlx")]
 pub mod db;
-pub mod export;
 pub mod genai;
 pub mod http;
 pub mod logs;
@@ -49,6 +48,7 @@ pub mod settings;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod trace_method;
+pub mod traces;
 
 pub use global::{tracer, tracing_enabled};
 pub use helpers::{log_attributes, log_event, trace_id};

@@ -83,12 +83,33 @@ fn machine_id_device_id(path: &Path) -> Option<i64> {
 
 /// Builds the resource: `service.name`, `service.version`, `letta.version`,
 /// `host.name`, `deployment.environment`, `device.id` (outside `prod`),
-/// `git.repository_url` and `git.commit.sha` when known, merged with `OTEL_RESOURCE_ATTRIBUTES`, with this machine's identity.
+/// `git.repository_url` and `git.commit.sha` when known, merged with
+/// `OTEL_RESOURCE_ATTRIBUTES`, with this machine's identity.
+///
+/// ```
+/// use letta_telemetry::Settings;
+///
+/// let settings = Settings::from_vars([("OTEL_SERVICE_NAME", "my-agent")])?;
+/// let resource = letta_telemetry::build_resource(&settings);
+/// let name = resource.get(&opentelemetry::Key::new("service.name"));
+/// assert_eq!(name.map(|v| v.to_string()).as_deref(), Some("my-agent"));
+/// # Ok::<(), letta_telemetry::SettingsError>(())
+/// ```
 pub fn build_resource(settings: &Settings) -> Resource {
     build_resource_with(settings, &HostIdentity::detect())
 }
 
 /// [`build_resource`] with a given host identity.
+///
+/// ```
+/// use letta_telemetry::{HostIdentity, Settings};
+///
+/// let settings = Settings::default();
+/// let host = HostIdentity::new(Some("host-1".into()), None);
+/// let resource = letta_telemetry::build_resource_with(&settings, &host);
+/// let name = resource.get(&opentelemetry::Key::new("host.name"));
+/// assert_eq!(name.map(|v| v.to_string()).as_deref(), Some("host-1"));
+/// ```
 pub fn build_resource_with(settings: &Settings, host: &HostIdentity) -> Resource {
     let mut low = Vec::new();
     let mut high = Vec::new();

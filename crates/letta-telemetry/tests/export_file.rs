@@ -62,7 +62,7 @@ fn spans_are_written_as_otlp_json_lines() -> TestResult {
         "{text}"
     );
     assert!(text.contains("\"resourceSpans\""));
-    let stats = letta_telemetry::export::stats().snapshot();
+    let stats = letta_telemetry::traces::stats().snapshot();
     assert_eq!(stats.spans_exported, 2, "{stats:?}");
     Ok(())
 }

@@ -7,7 +7,7 @@ mod export_support;
 use std::time::{Duration, Instant};
 
 use export_support::settings;
-use letta_telemetry::export::{TRUNCATED_ATTRIBUTE, stats};
+use letta_telemetry::traces::{TRUNCATED_ATTRIBUTE, stats};
 use opentelemetry::KeyValue;
 use opentelemetry::trace::{Span as _, Tracer as _};
 use test_peers::rotel::{Rotel, Verbosity};

@@ -30,7 +30,7 @@ fn run(protocol: Protocol) -> TestResult {
     guard.shutdown();
     let spans = rotel.wait_for_spans(1, Duration::from_secs(15));
     assert_sample_span(&spans, &trace_id);
-    let stats = letta_telemetry::export::stats().snapshot();
+    let stats = letta_telemetry::traces::stats().snapshot();
     assert_eq!(stats.total_failures(), 0, "{stats:?}");
     assert_eq!(stats.spans_exported, 1, "{stats:?}");
     Ok(())

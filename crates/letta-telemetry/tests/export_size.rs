@@ -4,11 +4,11 @@
 use std::borrow::Cow;
 use std::time::{Duration, SystemTime};
 
-use letta_telemetry::export::TRUNCATED_ATTRIBUTE;
 use letta_telemetry::testing::size::{
     TRUNCATION_MARKER, resource_size_upper_bound, scope_size_upper_bound, span_size_upper_bound,
     truncate_span,
 };
+use letta_telemetry::traces::TRUNCATED_ATTRIBUTE;
 use opentelemetry::trace::{
     Event, Link, SpanContext, SpanId, SpanKind, Status, TraceFlags, TraceId, TraceState,
 };

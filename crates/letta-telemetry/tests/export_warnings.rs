@@ -6,7 +6,7 @@ mod export_support;
 use std::time::Duration;
 
 use export_support::{emit_sample_span, settings};
-use letta_telemetry::export::stats;
+use letta_telemetry::traces::stats;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 

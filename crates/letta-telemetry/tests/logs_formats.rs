@@ -212,7 +212,7 @@ fn levels_and_verbose_telemetry_targets() {
     let quiet = LogConfig::default();
     let out = capture(&quiet, LogFormat::Console, || {
         tracing::debug!(target: "letta.server", "app debug");
-        tracing::debug!(target: "letta_telemetry::export", "export debug");
+        tracing::debug!(target: "letta_telemetry::traces", "export debug");
         tracing::info!(target: "letta.server", "app info");
     });
     assert_eq!(out, "letta.server - INFO - app info\n");
@@ -220,9 +220,9 @@ fn levels_and_verbose_telemetry_targets() {
     let verbose = LogConfig::default().with_verbose_telemetry(true);
     let out = capture(&verbose, LogFormat::Console, || {
         tracing::debug!(target: "letta.server", "app debug");
-        tracing::debug!(target: "letta_telemetry::export", "export debug");
+        tracing::debug!(target: "letta_telemetry::traces", "export debug");
     });
-    assert_eq!(out, "letta_telemetry::export - DEBUG - export debug\n");
+    assert_eq!(out, "letta_telemetry::traces - DEBUG - export debug\n");
 
     let debug = LogConfig::default().with_level(LevelFilter::DEBUG);
     let out = capture(&debug, LogFormat::Console, || {

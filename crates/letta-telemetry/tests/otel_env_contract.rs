@@ -81,7 +81,7 @@ fn per_signal(signal: Signal, pem: &Path, rows: &mut Vec<Row>) {
     rows.push(row(
         name("INSECURE"),
         "true",
-        move |s| s.otlp_signal_insecure(signal),
+        move |s| s.insecure(signal) && !s.otlp.insecure,
         Some("perhaps"),
     ));
     // A client certificate alone is an error naming it (it needs the key).
@@ -97,22 +97,6 @@ fn per_signal(signal: Signal, pem: &Path, rows: &mut Vec<Row>) {
         |_| true,
         Some("/no/such/key.pem"),
     ));
-}
-
-/// Reads per-signal `insecure` through the public fields.
-trait SignalInsecure {
-    fn otlp_signal_insecure(&self, signal: Signal) -> bool;
-}
-
-impl SignalInsecure for Settings {
-    fn otlp_signal_insecure(&self, signal: Signal) -> bool {
-        let own = match signal {
-            Signal::Traces => &self.otlp.traces,
-            Signal::Metrics => &self.otlp.metrics,
-            Signal::Logs => &self.otlp.logs,
-        };
-        own.insecure == Some(true)
-    }
 }
 
 fn rows(pem: &Path) -> Vec<Row> {

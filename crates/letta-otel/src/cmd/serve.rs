@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::Args;
 use letta_server::Server;
-use letta_telemetry::settings::mask_url;
+use letta_telemetry::redact::mask_url;
 
 use super::server_env::{server_config, settings_error};
 
@@ -54,7 +54,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     println!(
         "telemetry stopped in {} ms: {}",
         stopping.elapsed().as_millis(),
-        letta_telemetry::export::stats().snapshot().summary()
+        letta_telemetry::traces::stats().snapshot().summary()
     );
     if drained {
         println!("stopped");

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use letta_telemetry::settings::ClickHouseSettings;
+use super::clickhouse_settings::ClickHouseSettings;
 use serde::Deserialize;
 use serde_json::Value;
 

@@ -5,6 +5,7 @@
 //! works on those alone, so a new source only has to produce spans.
 
 pub mod clickhouse;
+pub mod clickhouse_settings;
 mod error;
 mod group;
 pub mod model;

@@ -103,7 +103,7 @@ impl Db {
                 format!(
                     "database URL {:?} is not supported: expected sqlite://<path> or \
                      postgres://user:password@host/db",
-                    letta_telemetry::settings::mask_url(url)
+                    letta_telemetry::redact::mask_url(url)
                 )
                 .into(),
             ));

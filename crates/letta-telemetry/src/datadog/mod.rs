@@ -25,6 +25,21 @@
 //!
 //! Failures never stop the host: an unreachable agent costs one warning per
 //! outage and the rest of the telemetry keeps working.
+//!
+//! ```
+//! use letta_telemetry::Settings;
+//! use letta_telemetry::datadog::DatadogConfig;
+//!
+//! let settings = Settings::from_vars([
+//!     ("LETTA_TELEMETRY_ENABLE_DATADOG", "true"),
+//!     ("LETTA_TELEMETRY_DATADOG_AGENT_HOST", "dd-agent"),
+//! ])?;
+//! let config = DatadogConfig::from_settings(&settings);
+//! // What the reference exports as `DD_*` variables, passed to Datadog in code.
+//! let env = config.dd_environment();
+//! assert!(env.iter().any(|(k, v)| *k == "DD_AGENT_HOST" && v == "dd-agent"));
+//! # Ok::<(), letta_telemetry::SettingsError>(())
+//! ```
 
 mod config;
 mod git;

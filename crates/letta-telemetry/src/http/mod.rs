@@ -16,6 +16,15 @@
 //! similar headers ([`DENIED_HEADERS`]); the values of secret-looking body
 //! keys, path parameters and query parameters, and URL credentials, which
 //! become `REDACTED`.
+//!
+//! ```
+//! use axum::{Router, routing::get};
+//! use letta_telemetry::http::{HttpConfig, TelemetryLayer};
+//!
+//! let app: Router = Router::new()
+//!     .route("/v1/agents", get(|| async { "[]" }))
+//!     .layer(TelemetryLayer::new(HttpConfig::default())); // a SERVER span per request
+//! ```
 
 #[cfg(feature = "axum")]
 mod body;

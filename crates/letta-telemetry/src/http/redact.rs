@@ -1,8 +1,6 @@
 //! What HTTP instrumentation never records: secret headers, secret-looking
 //! query parameters and body keys, URL credentials.
 
-use std::borrow::Cow;
-
 #[cfg(feature = "axum")]
 use http::HeaderName;
 
@@ -11,6 +9,10 @@ use super::config::DENIED_HEADERS;
 // The project's one secret-name policy; it also covers the URL signature
 // parameters of common schemes (`sig`, `X-Amz-Signature`, `AWSAccessKeyId`).
 use crate::redact::is_secret_name;
+#[cfg(any(feature = "axum", feature = "reqwest"))]
+pub(crate) use crate::redact::redact_query;
+#[cfg(feature = "reqwest")]
+pub(crate) use crate::redact::redact_url;
 
 /// The replacement of every redacted value.
 pub(crate) const REDACTED: &str = "REDACTED";
@@ -19,71 +21,6 @@ pub(crate) const REDACTED: &str = "REDACTED";
 /// Whether a request header must never be recorded.
 pub(crate) fn is_denied_header(name: &HeaderName) -> bool {
     DENIED_HEADERS.contains(&name.as_str()) || is_secret_name(name.as_str())
-}
-
-#[cfg(any(feature = "axum", feature = "reqwest"))]
-/// The query string with the values of secret-looking parameters replaced by
-/// `REDACTED`. Borrows when nothing is redacted.
-pub(crate) fn redact_query(query: &str) -> Cow<'_, str> {
-    let needs = query.split('&').any(|pair| {
-        let name = pair.split_once('=').map_or(pair, |(n, _)| n);
-        is_secret_name(name)
-    });
-    if !needs {
-        return Cow::Borrowed(query);
-    }
-    let mut out = String::with_capacity(query.len());
-    for (i, pair) in query.split('&').enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        match pair.split_once('=') {
-            Some((name, _)) if is_secret_name(name) => {
-                out.push_str(name);
-                out.push('=');
-                out.push_str(REDACTED);
-            }
-            _ => out.push_str(pair),
-        }
-    }
-    Cow::Owned(out)
-}
-
-#[cfg(feature = "reqwest")]
-/// A full URL with `user:password@` replaced by `REDACTED:REDACTED@` and
-/// secret query parameters redacted.
-pub(crate) fn redact_url(url: &str) -> Cow<'_, str> {
-    let (before_query, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let fragment_less_query = query.map(|q| q.split('#').next().unwrap_or(q));
-    let userinfo_end = before_query.find("://").and_then(|scheme_end| {
-        let rest = &before_query[scheme_end + 3..];
-        let authority_end = rest.find('/').unwrap_or(rest.len());
-        rest[..authority_end]
-            .rfind('@')
-            .map(|at| (scheme_end + 3, scheme_end + 3 + at))
-    });
-    let query_redacted = fragment_less_query.map(redact_query);
-    let query_changed = matches!(query_redacted, Some(Cow::Owned(_)));
-    if userinfo_end.is_none() && !query_changed {
-        return Cow::Borrowed(url);
-    }
-    let mut out = String::with_capacity(url.len() + 16);
-    match userinfo_end {
-        Some((start, at)) => {
-            out.push_str(&before_query[..start]);
-            out.push_str("REDACTED:REDACTED");
-            out.push_str(&before_query[at..]);
-        }
-        None => out.push_str(before_query),
-    }
-    if let Some(q) = query_redacted {
-        out.push('?');
-        out.push_str(&q);
-    }
-    Cow::Owned(out)
 }
 
 #[cfg(feature = "axum")]

@@ -64,6 +64,7 @@ impl fmt::Display for LogFormat {
 /// `datadog`.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("unknown log format {0:?}: expected json, standard, console or datadog")]
+#[non_exhaustive]
 pub struct UnknownLogFormat(pub String);
 
 impl FromStr for LogFormat {

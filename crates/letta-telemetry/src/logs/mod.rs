@@ -28,6 +28,14 @@
 //! go through a bounded buffer to a writer thread: a full buffer drops lines
 //! (counted by [`dropped_log_lines`]) rather than block a request thread.
 //! To compose with other layers instead, use [`LogConfig::layer`].
+//!
+//! ```
+//! use letta_telemetry::logs::LogFormat;
+//!
+//! // The formats `LETTA_LOGGING_JSON_LOGGING` and Datadog choose between.
+//! assert_eq!("json".parse::<LogFormat>().ok(), Some(LogFormat::Json));
+//! assert!("xml".parse::<LogFormat>().is_err());
+//! ```
 
 mod config;
 mod context;

@@ -4,7 +4,7 @@
 //!
 //! The exporter writes through the small [`LineSink`] trait, implemented by
 //! the rotating writer shared with the trace file exporter
-//! ([`crate::export::JsonLinesFile`]).
+//! ([`crate::traces::JsonLinesFile`]).
 
 use std::io;
 use std::time::Duration;
@@ -23,13 +23,13 @@ pub(crate) trait LineSink: Send + Sync + 'static {
     fn flush(&self) -> io::Result<()>;
 }
 
-impl LineSink for crate::export::JsonLinesFile {
+impl LineSink for crate::traces::JsonLinesFile {
     fn write_line(&self, line: &[u8]) -> io::Result<()> {
-        crate::export::JsonLinesFile::write_line(self, line)
+        crate::traces::JsonLinesFile::write_line(self, line)
     }
 
     fn flush(&self) -> io::Result<()> {
-        crate::export::JsonLinesFile::flush(self)
+        crate::traces::JsonLinesFile::flush(self)
     }
 }
 
@@ -95,7 +95,7 @@ mod tests {
     fn writes_one_otlp_json_line_per_collection() -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
         let path = dir.path().join("logs").join("metrics.json");
-        let file = crate::export::JsonLinesFile::open(&path, 1 << 20, 1)?;
+        let file = crate::traces::JsonLinesFile::open(&path, 1 << 20, 1)?;
         let exporter = JsonLinesMetricExporter::new(file, Temporality::Delta);
         let provider = super::super::build_meter_provider(
             exporter,

@@ -226,7 +226,7 @@ pub(crate) fn install(
         )?,
         Destination::LocalFiles => {
             let (file, error) =
-                crate::export::JsonLinesFile::for_settings(settings, "metrics.json");
+                crate::traces::JsonLinesFile::for_settings(settings, "metrics.json");
             if let Some(e) = error {
                 warnings.push(format!(
                     "could not open the metrics file {}: {e}; metric points are counted as \

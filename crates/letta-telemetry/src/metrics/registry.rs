@@ -77,87 +77,105 @@ impl std::fmt::Display for PoolEvent {
 pub struct MetricRegistry {
     enabled: bool,
     /// `count_user_message` (counter, `1`): messages sent by users.
-    pub count_user_message: Counter<u64>,
+    count_user_message: Counter<u64>,
     /// `in_flight_foreground` (up-down counter, `1`): active foreground request streams.
-    pub in_flight_foreground: UpDownCounter<i64>,
+    in_flight_foreground: UpDownCounter<i64>,
     /// `in_flight_background` (up-down counter, `1`): active background stream tasks.
-    pub in_flight_background: UpDownCounter<i64>,
+    in_flight_background: UpDownCounter<i64>,
     /// `request_admission_wait_ms` (histogram, `ms`): wait in admission control.
-    pub request_admission_wait_ms: Histogram<f64>,
+    request_admission_wait_ms: Histogram<f64>,
     /// `request_timeout_total` (counter, `1`): timed-out requests.
-    pub request_timeout_total: Counter<u64>,
+    request_timeout_total: Counter<u64>,
     /// `count_tool_execution` (counter, `1`): tools executed
     /// (`tool_name`, `success`, `step_id` on failure).
-    pub count_tool_execution: Counter<u64>,
+    count_tool_execution: Counter<u64>,
     /// `hist_ttft_ms` (histogram, `ms`): time to first token (`model`, project).
-    pub hist_ttft_ms: Histogram<f64>,
+    hist_ttft_ms: Histogram<f64>,
     /// `hist_llm_execution_time_ms` (histogram, `ms`): LLM execution time (`model`).
-    pub hist_llm_execution_time_ms: Histogram<f64>,
+    hist_llm_execution_time_ms: Histogram<f64>,
     /// `hist_tool_execution_time_ms` (histogram, `ms`): tool execution time (`tool_name`).
-    pub hist_tool_execution_time_ms: Histogram<f64>,
+    hist_tool_execution_time_ms: Histogram<f64>,
     /// `hist_step_execution_time_ms` (histogram, `ms`): agent step time.
-    pub hist_step_execution_time_ms: Histogram<f64>,
+    hist_step_execution_time_ms: Histogram<f64>,
     /// `hist_message_cost_usd` (histogram, `usd`): cost per step (`model`).
-    pub hist_message_cost_usd: Histogram<f64>,
+    hist_message_cost_usd: Histogram<f64>,
     /// `hist_message_output_tokens` (histogram, `1`): output tokens per step (`model`).
-    pub hist_message_output_tokens: Histogram<u64>,
+    hist_message_output_tokens: Histogram<u64>,
     /// `hist_message_input_tokens` (histogram, `1`): input tokens per step (`model`).
-    pub hist_message_input_tokens: Histogram<u64>,
+    hist_message_input_tokens: Histogram<u64>,
     /// `hist_endpoint_e2e_ms` (histogram, `ms`): endpoint end-to-end time
     /// (`endpoint_path`, `method`, `status_code`).
-    pub hist_endpoint_e2e_ms: Histogram<f64>,
+    hist_endpoint_e2e_ms: Histogram<f64>,
     /// `count_endpoint_requests` (counter, `1`): endpoint requests
     /// (`endpoint_path`, `method`, `status_code`).
-    pub count_endpoint_requests: Counter<u64>,
+    count_endpoint_requests: Counter<u64>,
     /// `hist_file_process_bytes` (histogram, `By`): bytes of processed files.
-    pub hist_file_process_bytes: Histogram<u64>,
+    hist_file_process_bytes: Histogram<u64>,
     /// `sse_active_sessions` (up-down counter, `1`): open SSE streams (`route_class`).
-    pub sse_active_sessions: UpDownCounter<i64>,
+    sse_active_sessions: UpDownCounter<i64>,
     /// `readiness_state` (gauge, `1`): readiness, one-hot by `reason`.
-    pub readiness_state: Gauge<i64>,
+    readiness_state: Gauge<i64>,
     /// `sse_disconnect_total` (counter, `1`): SSE streams ended uncleanly
     /// (`reason`, `route_class`).
-    pub sse_disconnect_total: Counter<u64>,
+    sse_disconnect_total: Counter<u64>,
     /// `sse_duration_ms` (histogram, `ms`): SSE stream lifetime (`route_class`).
-    pub sse_duration_ms: Histogram<f64>,
+    sse_duration_ms: Histogram<f64>,
     /// `event_loop_lag_ms` (histogram, `ms`): scheduler lag seen by a
     /// heartbeat watchdog (see [`crate::runtime`]).
-    pub event_loop_lag_ms: Histogram<f64>,
+    event_loop_lag_ms: Histogram<f64>,
     /// `executor_backlog` (observable gauge, `1`): backlog of the executor, by
     /// `queue` (`global`: tokio's injection queue; `blocking`: blocking jobs
     /// started through [`crate::runtime::spawn_blocking`] and not yet running).
-    pub executor_backlog: ObservableGauge<i64>,
+    // Held, never read: dropping it would unregister its callback.
+    #[allow(dead_code)]
+    executor_backlog: ObservableGauge<i64>,
     /// `asyncio_task_count` (observable gauge, `1`): live tasks on the runtime.
-    pub asyncio_task_count: ObservableGauge<i64>,
+    // Held, never read: dropping it would unregister its callback.
+    #[allow(dead_code)]
+    asyncio_task_count: ObservableGauge<i64>,
     /// `redis_timeout_total` (counter, `1`): cache timeouts (`operation`).
-    pub redis_timeout_total: Counter<u64>,
+    redis_timeout_total: Counter<u64>,
     /// `provider_timeout_total` (counter, `1`): model provider timeouts (`provider`).
-    pub provider_timeout_total: Counter<u64>,
+    provider_timeout_total: Counter<u64>,
     /// `db_pool_in_use` (observable gauge, `1`): connections in use.
-    pub db_pool_in_use: ObservableGauge<i64>,
+    // Held, never read: dropping it would unregister its callback.
+    #[allow(dead_code)]
+    db_pool_in_use: ObservableGauge<i64>,
     /// `db_pool_waiters` (observable gauge, `1`): tasks waiting for a connection.
-    pub db_pool_waiters: ObservableGauge<i64>,
+    // Held, never read: dropping it would unregister its callback.
+    #[allow(dead_code)]
+    db_pool_waiters: ObservableGauge<i64>,
     /// `db_pool_utilization_ratio` (observable gauge, `1`): in use / maximum pool size.
-    pub db_pool_utilization_ratio: ObservableGauge<f64>,
+    // Held, never read: dropping it would unregister its callback.
+    #[allow(dead_code)]
+    db_pool_utilization_ratio: ObservableGauge<f64>,
     /// `db_pool_checkout_timeout_total` (counter, `1`): checkout timeouts.
-    pub db_pool_checkout_timeout_total: Counter<u64>,
+    db_pool_checkout_timeout_total: Counter<u64>,
     /// `db_checkout_latency_ms` (histogram, `ms`): time to check a connection out.
-    pub db_checkout_latency_ms: Histogram<f64>,
+    db_checkout_latency_ms: Histogram<f64>,
     /// `gauge_db_pool_connections_total` (observable gauge, `1`): pool size.
-    pub gauge_db_pool_connections_total: ObservableGauge<i64>,
+    // Held, never read: dropping it would unregister its callback.
+    #[allow(dead_code)]
+    gauge_db_pool_connections_total: ObservableGauge<i64>,
     /// `gauge_db_pool_connections_checked_out` (observable gauge, `1`): checked-out connections.
-    pub gauge_db_pool_connections_checked_out: ObservableGauge<i64>,
+    // Held, never read: dropping it would unregister its callback.
+    #[allow(dead_code)]
+    gauge_db_pool_connections_checked_out: ObservableGauge<i64>,
     /// `gauge_db_pool_connections_available` (observable gauge, `1`): idle connections.
-    pub gauge_db_pool_connections_available: ObservableGauge<i64>,
+    // Held, never read: dropping it would unregister its callback.
+    #[allow(dead_code)]
+    gauge_db_pool_connections_available: ObservableGauge<i64>,
     /// `gauge_db_pool_connections_overflow` (observable gauge, `1`): overflow
     /// connections (always 0: sqlx pools have no overflow beyond their maximum).
-    pub gauge_db_pool_connections_overflow: ObservableGauge<i64>,
+    // Held, never read: dropping it would unregister its callback.
+    #[allow(dead_code)]
+    gauge_db_pool_connections_overflow: ObservableGauge<i64>,
     /// `hist_db_pool_connection_duration_ms` (histogram, `ms`): checkout-to-checkin time.
-    pub hist_db_pool_connection_duration_ms: Histogram<f64>,
+    hist_db_pool_connection_duration_ms: Histogram<f64>,
     /// `count_db_pool_connection_events` (counter, `1`): pool events by `event`.
-    pub count_db_pool_connection_events: Counter<u64>,
+    count_db_pool_connection_events: Counter<u64>,
     /// `count_db_pool_connection_errors` (counter, `1`): pool errors (`exception_type`).
-    pub count_db_pool_connection_errors: Counter<u64>,
+    count_db_pool_connection_errors: Counter<u64>,
 }
 
 impl std::fmt::Debug for MetricRegistry {

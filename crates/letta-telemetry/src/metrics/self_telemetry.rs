@@ -2,7 +2,7 @@
 //!
 //! Metric export outcomes are counted by [`Counted`], a wrapper around the
 //! metric exporter; the trace export path's figures (spans dropped, export
-//! failures, queue depth, request sizes) are read from `crate::export`.
+//! failures, queue depth, request sizes) are read from `crate::traces`.
 //! Every figure is an observable instrument, so recording costs one relaxed
 //! atomic add.
 
@@ -83,7 +83,7 @@ fn warn_failed(error: &OTelSdkError, points: u64) {
         target: "letta_telemetry::metrics",
         lost = points,
         total_lost = POINTS_DROPPED.load(Ordering::Relaxed),
-        error = %crate::settings::mask_urls_in_text(&error.to_string()),
+        error = %crate::redact::mask_urls_in_text(&error.to_string()),
         "telemetry metric export failed: metric points lost (check the metrics file's disk or the collector with `letta-otel doctor`)"
     );
 }
@@ -179,9 +179,9 @@ pub(crate) fn register(meter: &Meter) {
     register_span_export(meter);
 }
 
-/// The span export path's figures, read from [`crate::export::stats`].
+/// The span export path's figures, read from [`crate::traces::stats`].
 fn register_span_export(meter: &Meter) {
-    use crate::export::{FailureReason, stats};
+    use crate::traces::{FailureReason, stats};
     let traces = || KeyValue::new("signal", "traces");
     let _ = meter
         .u64_observable_counter("telemetry_spans_dropped_total")

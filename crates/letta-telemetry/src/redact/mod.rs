@@ -31,12 +31,18 @@
 //! ```
 
 mod policy;
+mod url;
 
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, RwLock};
 
 pub use policy::{DEFAULT_SECRET_NAMES, NOT_A_SECRET_SUFFIXES};
+#[cfg(any(feature = "axum", feature = "reqwest"))]
+pub(crate) use url::redact_query;
+#[cfg(feature = "reqwest")]
+pub(crate) use url::redact_url;
+pub use url::{mask_url, mask_urls_in_text};
 
 /// The text recorded in place of a secret value.
 pub const REDACTED: &str = "<redacted>";

@@ -97,7 +97,7 @@ impl EnvSource {
 
     /// The variable `name` (case-insensitive) as it is spelled in the
     /// environment, with its value (`None` when it is not valid UTF-8).
-    pub(crate) fn lookup_raw(&self, name: &str) -> Option<(&str, Option<&str>)> {
+    pub fn lookup_raw(&self, name: &str) -> Option<(&str, Option<&str>)> {
         self.lookup(name)
             .map(|v| (v.name.as_str(), v.value.as_deref()))
     }

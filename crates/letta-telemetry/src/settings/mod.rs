@@ -43,7 +43,6 @@
 //! ```
 
 mod builder;
-mod clickhouse;
 mod env;
 mod error;
 mod limits;
@@ -62,7 +61,6 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use builder::SettingsBuilder;
-pub use clickhouse::{ClickHouseSettings, ClickHouseSettingsBuilder};
 pub use env::EnvSource;
 pub use error::{SettingProblem, SettingsError};
 pub use limits::ExportLimits;
@@ -392,6 +390,12 @@ impl Settings {
             .or(self.otlp.certificate.as_deref())
     }
 
+    /// Whether a schemeless gRPC endpoint of `signal` is plaintext: its own
+    /// `_INSECURE` variable, else `OTEL_EXPORTER_OTLP_INSECURE`.
+    pub fn insecure(&self, signal: Signal) -> bool {
+        self.own(signal).insecure.unwrap_or(self.otlp.insecure)
+    }
+
     /// The client certificate and key files of `signal` for mTLS, each its
     /// own variable else the generic one; `None` unless both are set.
     pub fn client_identity(&self, signal: Signal) -> Option<(&std::path::Path, &std::path::Path)> {
@@ -557,55 +561,6 @@ impl Settings {
         }
         self.provenance = provenance;
     }
-}
-
-/// `value` with the secrets a URL may carry masked, for messages: the user
-/// info (`user:***@`, or `***@` for a lone user name, which is often a token)
-/// and the values of secret-looking query parameters (`token`, `api_key`,
-/// `sig`, …). Works on text, so also on values that are not valid URLs;
-/// every value of [`SettingsError`] and [`Settings::render`] is masked so.
-///
-/// ```
-/// use letta_telemetry::settings::mask_url;
-///
-/// assert_eq!(mask_url("ftp://u:hunter2@host:4317"), "ftp://u:***@host:4317");
-/// assert_eq!(mask_url("https://c:4318/?api_key=k&x=1"), "https://c:4318/?api_key=***&x=1");
-/// ```
-pub fn mask_url(value: &str) -> String {
-    parse::mask_url(value)
-}
-
-/// `text` (an error message) with every URL in it masked by [`mask_url`]:
-/// a transport error can quote the endpoint it failed on.
-///
-/// ```
-/// use letta_telemetry::settings::mask_urls_in_text;
-///
-/// assert_eq!(
-///     mask_urls_in_text("error sending request for url (http://u:pw@c:4318/v1/traces?token=t)"),
-///     "error sending request for url (http://u:***@c:4318/v1/traces?token=***)"
-/// );
-/// ```
-pub fn mask_urls_in_text(text: &str) -> String {
-    if !text.contains("://") {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find("://") {
-        // The URL starts after the last separator before `://`.
-        let start = rest[..i]
-            .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '\'' | '<' | '[' | '='))
-            .map_or(0, |p| p + 1);
-        let end = rest[i..]
-            .find(|c: char| c.is_whitespace() || matches!(c, ')' | '"' | '\'' | '>' | ']'))
-            .map_or(rest.len(), |p| i + p);
-        out.push_str(&rest[..start]);
-        out.push_str(&mask_url(&rest[start..end]));
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// `DEV`, `DEVELOPMENT`, `STAGING` → `dev`; else lower-cased; empty → `unknown`.

@@ -109,7 +109,7 @@ impl fmt::Debug for OtlpSettings {
             .iter()
             .map(|(k, _)| format!("{k}=***"))
             .collect();
-        let masked = |e: &Option<String>| e.as_deref().map(super::parse::mask_url);
+        let masked = |e: &Option<String>| e.as_deref().map(crate::redact::mask_url);
         f.debug_struct("OtlpSettings")
             .field("endpoint", &masked(&self.endpoint))
             .field("traces_endpoint", &masked(&self.traces_endpoint))

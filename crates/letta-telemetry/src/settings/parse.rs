@@ -253,70 +253,16 @@ pub(crate) fn looks_secret(name: &str) -> bool {
     crate::redact::is_secret_name(name)
 }
 
-/// `key=value&…` with the values of secret-looking keys masked.
-fn mask_params(params: &str) -> String {
-    params
-        .split('&')
-        .map(|param| match param.split_once('=') {
-            Some((k, _)) if looks_secret(k) => {
-                format!("{k}=***")
-            }
-            _ => param.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// A URL-like value with its secrets masked, for messages and rendering.
-///
-/// Works on text, so also on values that are not valid URLs (those are the
-/// ones echoed in errors): the user info (everything before the last `@` of
-/// the part before any `?` or `#`, after `scheme://` when there is one)
-/// becomes `user:***` when it has a password, else `***` (a lone user name
-/// is often a token); the values of secret-looking query and fragment
-/// parameters (`token`, `api_key`, `sig`, `password`, …) become `***`.
-pub(crate) fn mask_url(s: &str) -> String {
-    let (scheme, rest) = match s.find("://") {
-        Some(i) => s.split_at(i + 3),
-        None => ("", s),
-    };
-    let end = rest.find(['?', '#']).unwrap_or(rest.len());
-    let (before, after) = rest.split_at(end);
-    let before = match before.rfind('@') {
-        Some(at) => {
-            let (userinfo, host) = before.split_at(at);
-            match userinfo.split_once(':') {
-                Some((user, _)) if !user.contains('/') => format!("{user}:***{host}"),
-                _ => format!("***{host}"),
-            }
-        }
-        None => before.to_string(),
-    };
-    let after = match after.split_once('#') {
-        Some((query, fragment)) => format!("{}#{}", mask_query(query), mask_params(fragment)),
-        None => mask_query(after),
-    };
-    format!("{scheme}{before}{after}")
-}
-
-/// `?a=b&…` (or empty) with secret-looking values masked.
-fn mask_query(query: &str) -> String {
-    match query.strip_prefix('?') {
-        Some(params) => format!("?{}", mask_params(params)),
-        None => query.to_string(),
-    }
-}
-
 /// A `key=value` list with the values of secret-looking keys masked (and
-/// URL-like values masked with [`mask_url`]).
+/// URL-like values masked with [`mask_url`](crate::redact::mask_url)).
 pub(crate) fn mask_secret_key_values(s: &str) -> String {
     s.split(',')
         .map(|entry| match entry.split_once('=') {
             Some((k, _)) if looks_secret(k.trim()) => {
                 format!("{}=***", k.trim())
             }
-            Some((k, v)) if v.contains("://") => format!("{k}={}", mask_url(v)),
-            None if entry.contains("://") => mask_url(entry),
+            Some((k, v)) if v.contains("://") => format!("{k}={}", crate::redact::mask_url(v)),
+            None if entry.contains("://") => crate::redact::mask_url(entry),
             _ => entry.to_string(),
         })
         .collect::<Vec<_>>()

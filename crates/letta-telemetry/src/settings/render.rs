@@ -6,8 +6,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::Settings;
-use super::parse::{looks_secret, mask_url};
+use super::parse::looks_secret;
 use super::source::Field;
+use crate::redact::mask_url;
 
 const UNSET: &str = "<unset>";
 

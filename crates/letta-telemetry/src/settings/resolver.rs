@@ -187,11 +187,11 @@ impl Resolver<'_> {
                     Some(e)
                 }
                 Err(e) => {
-                    self.code_problem(method, parse::mask_url(&raw), e.expected);
+                    self.code_problem(method, crate::redact::mask_url(&raw), e.expected);
                     None
                 }
             },
-            None => self.env_value(field, names, parse::mask_url, |s| {
+            None => self.env_value(field, names, crate::redact::mask_url, |s| {
                 parse::parse_endpoint(s, protocol, insecure)
             }),
         }

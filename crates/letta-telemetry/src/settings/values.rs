@@ -7,13 +7,15 @@ use std::str::FromStr;
 /// A value that does not have the expected form; the message is the form.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("expected {expected}")]
+#[non_exhaustive]
 pub struct InvalidValue {
     /// The form that was expected, e.g. `one of grpc, http/protobuf, http/json`.
     pub expected: String,
 }
 
 impl InvalidValue {
-    pub(crate) fn new(expected: impl Into<String>) -> Self {
+    /// A value that should have had the form `expected`.
+    pub fn new(expected: impl Into<String>) -> Self {
         Self {
             expected: expected.into(),
         }
@@ -22,6 +24,7 @@ impl InvalidValue {
 
 /// Metric temporality preference for counters and histograms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Temporality {
     /// `0` / `UNSPECIFIED`: the SDK default (cumulative).
     Unspecified,
@@ -61,6 +64,7 @@ impl fmt::Display for Temporality {
 
 /// OTLP transport protocol (`OTEL_EXPORTER_OTLP_PROTOCOL`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Protocol {
     /// `grpc` (port 4317).
     #[default]
@@ -104,6 +108,7 @@ impl fmt::Display for Protocol {
 /// OTLP compression (`OTEL_EXPORTER_OTLP_COMPRESSION`; `none` means no
 /// compression and is represented as `None`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Compression {
     /// `gzip`.
     Gzip,
@@ -128,6 +133,7 @@ impl fmt::Display for Compression {
 
 /// Trace sampler (`OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[non_exhaustive]
 pub enum SamplerSetting {
     /// `always_on`.
     AlwaysOn,
@@ -202,6 +208,7 @@ impl fmt::Display for SamplerSetting {
 
 /// A telemetry signal, for the per-signal OTLP settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Signal {
     /// Spans.
     Traces,

@@ -224,15 +224,6 @@ pub const LETTA_DEBUG: &str = "LETTA_DEBUG";
 /// The user's home directory, for the default of [`LETTA_DIR`].
 pub const HOME: &str = "HOME";
 
-/// ClickHouse HTTP endpoint: `http(s)://host[:port]` or `host[:port]` (TLS).
-pub const CLICKHOUSE_ENDPOINT: &str = "CLICKHOUSE_ENDPOINT";
-/// ClickHouse database (default `otel`).
-pub const CLICKHOUSE_DATABASE: &str = "CLICKHOUSE_DATABASE";
-/// ClickHouse user (default `default`).
-pub const CLICKHOUSE_USERNAME: &str = "CLICKHOUSE_USERNAME";
-/// ClickHouse password (required to read traces).
-pub const CLICKHOUSE_PASSWORD: &str = "CLICKHOUSE_PASSWORD";
-
 /// Prefixes whose unknown variables get a "did you mean" warning.
 pub(crate) const WATCHED_PREFIXES: &[&str] = &[PREFIX, "LETTA_OTEL_", "OTEL_"];
 

@@ -6,7 +6,7 @@ use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
 
-use crate::export::{BatchConfig, BoundedBatchSpanProcessor};
+use crate::traces::{BatchConfig, BoundedBatchSpanProcessor};
 
 /// An exporter that accepts every batch and keeps nothing.
 #[derive(Debug, Clone, Copy, Default)]
@@ -42,11 +42,11 @@ pub fn install_void_tracer() -> bool {
             .build();
         // set explicitly: the SDK default follows OTEL_TRACES_SAMPLER
         crate::global::install_tracer(
-            provider.tracer(crate::export::TRACER_NAME),
+            provider.tracer(crate::traces::TRACER_NAME),
             Some(crate::settings::SamplerSetting::ParentBasedAlwaysOn),
         );
         opentelemetry::global::set_tracer_provider(provider);
-        crate::export::install_propagators();
+        crate::traces::install_propagators();
         true
     })
 }

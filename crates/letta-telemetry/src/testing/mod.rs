@@ -2,6 +2,16 @@
 //!
 //! Each call installs process-wide state once; run tests that use it in
 //! separate processes (`cargo nextest` does this by default).
+//!
+//! ```
+//! use opentelemetry::trace::{Span as _, Tracer as _};
+//!
+//! let recorder = letta_telemetry::testing::install_span_recorder();
+//! if let Some(tracer) = letta_telemetry::tracer() {
+//!     tracer.start("checked").end();
+//! }
+//! assert_eq!(recorder.named("checked").len(), 1);
+//! ```
 
 mod bench;
 mod metrics;
@@ -17,7 +27,7 @@ pub use traces::{SpanRecorder, install_span_recorder, span_attribute};
 /// The export path's size estimates and span cut, for tests and benchmarks
 /// of the request-size limit (internal otherwise).
 pub mod size {
-    pub use crate::export::size::{
+    pub use crate::traces::size::{
         TRUNCATION_MARKER, resource_size_upper_bound, scope_size_upper_bound,
         span_size_upper_bound, truncate_span,
     };

@@ -72,7 +72,7 @@ pub fn install_span_recorder() -> SpanRecorder {
                 Some(crate::settings::SamplerSetting::ParentBasedAlwaysOn),
             );
             opentelemetry::global::set_tracer_provider(provider);
-            crate::export::install_propagators();
+            crate::traces::install_propagators();
             recorder
         })
         .clone()

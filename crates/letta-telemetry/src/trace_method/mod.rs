@@ -52,6 +52,24 @@
 //!   (RFC 3339, UTC), status ERROR, and logs one error line.
 //! - Nothing is formatted when tracing is off (one branch) or the span is
 //!   sampled out.
+//!
+//! ```
+//! use letta_telemetry::trace_method;
+//!
+//! struct Agents;
+//!
+//! impl Agents {
+//!     // A span `Agents.rename` with `parameter.agent_id` and `parameter.name`;
+//!     // an `Err` marks it failed with an `exception` event.
+//!     #[trace_method]
+//!     fn rename(&self, agent_id: &str, name: &str) -> Result<(), String> {
+//!         let _ = (agent_id, name);
+//!         Ok(())
+//!     }
+//! }
+//!
+//! assert_eq!(Agents.rename("agent-1", "helper"), Ok(()));
+//! ```
 
 mod call;
 mod future;

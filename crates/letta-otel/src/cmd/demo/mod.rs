@@ -78,7 +78,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     println!(
         "letta server on {} (model: {})",
         server.base_url(),
-        letta_telemetry::settings::mask_url(&server.llm_base_url)
+        letta_telemetry::redact::mask_url(&server.llm_base_url)
     );
 
     let plan = workload::Plan {
@@ -93,7 +93,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     tokio::task::block_in_place(|| guard.flush());
     let drained = server.shutdown().await;
     tokio::task::block_in_place(|| guard.shutdown());
-    let export = letta_telemetry::export::stats().snapshot();
+    let export = letta_telemetry::traces::stats().snapshot();
 
     println!();
     println!("{}", tally.render());

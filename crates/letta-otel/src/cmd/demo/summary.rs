@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use letta_telemetry::Settings;
-use letta_telemetry::export::ExportStatsSnapshot;
+use letta_telemetry::traces::ExportStatsSnapshot;
 
 use crate::metrics_file::{self, attr};
 use crate::traces::{self, SpanKind, StatusCode, group_traces, render_stats, route_stats};
@@ -42,7 +42,7 @@ pub fn from_files(
     since_ns: u64,
     export: &ExportStatsSnapshot,
 ) -> anyhow::Result<Report> {
-    let traces_path = logs_dir.join(letta_telemetry::export::TRACES_FILE);
+    let traces_path = logs_dir.join(letta_telemetry::traces::TRACES_FILE);
     let metrics_path = logs_dir.join("metrics.json");
     let file = traces::read_file(&traces_path)?;
     let spans: Vec<_> = file
@@ -203,7 +203,7 @@ pub fn exported(settings: &Settings, export: &ExportStatsSnapshot) -> String {
     let _ = writeln!(
         out,
         "Export to {}:",
-        letta_telemetry::settings::mask_url(&settings.traces_endpoint().unwrap_or_default())
+        letta_telemetry::redact::mask_url(&settings.traces_endpoint().unwrap_or_default())
     );
     let _ = writeln!(
         out,

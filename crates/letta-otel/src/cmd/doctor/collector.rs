@@ -65,7 +65,7 @@ pub async fn check(
     span.end();
     let started = Instant::now();
     tokio::task::block_in_place(|| guard.shutdown());
-    let stats = letta_telemetry::export::stats().snapshot();
+    let stats = letta_telemetry::traces::stats().snapshot();
     if stats.spans_exported >= 1 && stats.total_failures() == 0 {
         report.ok(format!(
             "a test span was accepted by the collector ({} ms)",

@@ -87,7 +87,7 @@ pub async fn run(args: DoctorArgs) -> anyhow::Result<ExitCode> {
                 Err(reason) => report.problem(
                     format!(
                         "the traces endpoint {:?} is not usable: {reason}",
-                        letta_telemetry::settings::mask_url(&raw)
+                        letta_telemetry::redact::mask_url(&raw)
                     ),
                     "set OTEL_EXPORTER_OTLP_ENDPOINT to scheme://host:port, e.g. \
                      http://localhost:4317 (gRPC) or http://localhost:4318 (HTTP)"

@@ -36,7 +36,7 @@ use crate::init::InitError;
 use crate::settings::Settings;
 
 /// Target of the pipeline's own diagnostics.
-pub(crate) const LOG_TARGET: &str = "letta_telemetry::export";
+pub(crate) const LOG_TARGET: &str = "letta_telemetry::traces";
 
 /// Time kept at the end of a shutdown, after exports are cut, for the worker
 /// to count what could not be sent: a tenth of the time left, at most this.
@@ -71,7 +71,7 @@ pub struct BatchConfig {
     /// larger than any request the collector has accepted so far (smaller
     /// ones cannot be too large), so in a steady state nothing is copied.
     pub split_on_too_large: bool,
-    /// Emit a `debug` event (target `letta_telemetry::export`) per export.
+    /// Emit a `debug` event (target `letta_telemetry::traces`) per export.
     pub verbose: bool,
     /// Least time between two "spans dropped" warnings.
     pub drop_warning_interval: Duration,

@@ -126,7 +126,7 @@ impl ExportStatsSnapshot {
     /// One line for an operator: spans ended, exported, lost and why.
     ///
     /// ```
-    /// let line = letta_telemetry::export::ExportStatsSnapshot::default().summary();
+    /// let line = letta_telemetry::traces::ExportStatsSnapshot::default().summary();
     /// assert_eq!(line, "spans: 0 ended, 0 exported, 0 lost (0 queue full or after shutdown, 0 in failed exports), 0 pending");
     /// ```
     pub fn summary(&self) -> String {

@@ -1,6 +1,8 @@
 //! ClickHouse reader settings: endpoint forms, defaults, required values.
 
-use letta_telemetry::settings::{ClickHouseSettings, EnvSource};
+use letta_telemetry::settings::EnvSource;
+
+use super::ClickHouseSettings;
 
 fn endpoint(raw: &str) -> String {
     ClickHouseSettings::parse_endpoint(raw)
@@ -41,7 +43,7 @@ fn defaults_and_values() {
     ])
     .expect("valid");
     assert_eq!(ch.endpoint.as_str(), "http://localhost:8123/");
-    assert!(!ch.is_tls());
+    assert_eq!(ch.endpoint.scheme(), "http");
     assert_eq!(ch.database, "otel");
     assert_eq!(ch.username, "default");
     assert_eq!(ch.password, "pw");
@@ -53,7 +55,7 @@ fn defaults_and_values() {
         ("CLICKHOUSE_PASSWORD", "pw"),
     ])
     .expect("valid");
-    assert!(ch.is_tls());
+    assert_eq!(ch.endpoint.scheme(), "https");
     assert_eq!(ch.database, "traces");
     assert_eq!(ch.username, "reader");
     assert_eq!(ch.to_string(), "reader@https://ch.cloud:8443/traces");
@@ -79,17 +81,55 @@ fn missing_and_invalid_values_are_reported_together() {
 }
 
 #[test]
-fn code_wins_and_password_is_never_shown() {
-    let ch = ClickHouseSettings::builder()
-        .with_endpoint("http://code:8123")
-        .with_password("super-secret")
-        .build_from(&EnvSource::from_vars([
-            ("CLICKHOUSE_ENDPOINT", "http://env:8123"),
-            ("CLICKHOUSE_PASSWORD", "env-secret"),
-        ]))
-        .expect("valid");
+fn the_password_is_never_shown() {
+    let ch = ClickHouseSettings::from_source(&EnvSource::from_vars([
+        ("CLICKHOUSE_ENDPOINT", "http://code:8123"),
+        ("CLICKHOUSE_PASSWORD", "super-secret"),
+    ]))
+    .expect("valid");
     assert_eq!(ch.endpoint.host_str(), Some("code"));
     assert_eq!(ch.password, "super-secret");
     let shown = format!("{ch:?} {ch}");
     assert!(!shown.contains("super-secret"), "{shown}");
+}
+
+const MARKER: &str = "hunter2-s3cr3t";
+
+#[test]
+fn clickhouse_endpoints_with_credentials_are_rejected_masked() {
+    let from_env = ClickHouseSettings::from_vars([
+        (
+            "CLICKHOUSE_ENDPOINT",
+            format!("https://default:{MARKER}@ch.example.com:8443"),
+        ),
+        ("CLICKHOUSE_PASSWORD", "p".to_owned()),
+    ]);
+    let user_only = ClickHouseSettings::from_vars([
+        (
+            "CLICKHOUSE_ENDPOINT",
+            format!("http://{MARKER}@ch.example.com"),
+        ),
+        ("CLICKHOUSE_PASSWORD", "p".to_owned()),
+    ]);
+    let bare = ClickHouseSettings::from_vars([
+        (
+            "CLICKHOUSE_ENDPOINT",
+            format!("admin:{MARKER}@ch.example.com"),
+        ),
+        ("CLICKHOUSE_PASSWORD", "p".to_owned()),
+    ]);
+    for result in [from_env, user_only, bare] {
+        let e = match result {
+            Ok(s) => panic!("credentials in the endpoint accepted: {s:?}"),
+            Err(e) => e,
+        };
+        let text = e.to_string();
+        let debug = format!("{e:?}");
+        assert!(
+            !text.contains(MARKER) && !debug.contains(MARKER),
+            "{text}\n{debug}"
+        );
+        assert!(text.contains("CLICKHOUSE_USERNAME"), "{text}");
+        assert!(text.contains("ch.example.com"), "{text}");
+    }
 }

@@ -8,6 +8,15 @@
 //! - the embedded default: OTLP-JSON lines in `<LETTA_DIR>/logs/traces.json`,
 //!   rotated by size (the file exporter over a size-rotated JSON-lines file,
 //!   which the metrics pipeline reuses for `metrics.json`).
+//!
+//! ```
+//! use letta_telemetry::traces;
+//!
+//! // Every span that ended is exported, pending, or counted as lost.
+//! let s = traces::stats().snapshot();
+//! assert_eq!(s.spans_ended(), s.spans_exported + s.spans_dropped() + s.spans_pending());
+//! println!("{}", s.summary());
+//! ```
 
 mod classify;
 mod file;
@@ -86,7 +95,7 @@ pub(crate) fn install_traces(
         tracing::debug!(
             target: LOG_TARGET,
             destination = %match settings.destination(Signal::Traces) {
-                Destination::Otlp { endpoint } => crate::settings::mask_url(&endpoint),
+                Destination::Otlp { endpoint } => crate::redact::mask_url(&endpoint),
                 Destination::Console => "stdout".into(),
                 _ => settings.logs_dir().join(TRACES_FILE).display().to_string(),
             },
@@ -126,7 +135,7 @@ fn build_processor(
             if let Some(e) = error {
                 warnings.push(format!(
                     "could not open the trace file {}: {e}; spans are counted as lost \
-                     (letta_telemetry::export::stats) until it can be written, tried again every {}s",
+                     (letta_telemetry::traces::stats) until it can be written, tried again every {}s",
                     file.path().display(),
                     file::REOPEN_INTERVAL.as_secs()
                 ));
@@ -139,7 +148,7 @@ fn build_processor(
 }
 
 /// The SDK sampler of a [`SamplerSetting`].
-pub fn sampler(setting: SamplerSetting) -> Sampler {
+pub(crate) fn sampler(setting: SamplerSetting) -> Sampler {
     match setting {
         SamplerSetting::AlwaysOn => Sampler::AlwaysOn,
         SamplerSetting::AlwaysOff => Sampler::AlwaysOff,

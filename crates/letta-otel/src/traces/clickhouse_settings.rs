@@ -1,12 +1,23 @@
-//! [`ClickHouseSettings`]: where the trace reader finds ClickHouse.
+//! [`ClickHouseSettings`]: where the trace reader finds ClickHouse. The
+//! settings of the CLI alone, so they live here and not in the library.
 
 use std::fmt;
 
-use super::env::EnvSource;
-use super::error::{SettingProblem, SettingsError};
-use super::parse::mask_url;
-use super::values::InvalidValue;
-use super::vars as v;
+use letta_telemetry::redact::mask_url;
+use letta_telemetry::settings::{EnvSource, InvalidValue, SettingProblem, SettingsError};
+
+/// The variables of the ClickHouse trace reader.
+pub mod vars {
+    /// ClickHouse HTTP endpoint: `http(s)://host[:port]` or `host[:port]` (TLS).
+    pub const CLICKHOUSE_ENDPOINT: &str = "CLICKHOUSE_ENDPOINT";
+    /// ClickHouse database (default `otel`).
+    pub const CLICKHOUSE_DATABASE: &str = "CLICKHOUSE_DATABASE";
+    /// ClickHouse user (default `default`).
+    pub const CLICKHOUSE_USERNAME: &str = "CLICKHOUSE_USERNAME";
+    /// ClickHouse password (required to read traces).
+    pub const CLICKHOUSE_PASSWORD: &str = "CLICKHOUSE_PASSWORD";
+}
+use vars as v;
 
 /// Default port of ClickHouse's HTTP interface.
 pub const CLICKHOUSE_HTTP_PORT: u16 = 8123;
@@ -23,8 +34,8 @@ const ENDPOINT_FORM: &str = "http://host[:port], https://host[:port] or host[:po
 /// `default`; `CLICKHOUSE_ENDPOINT` and `CLICKHOUSE_PASSWORD` are required.
 /// `Debug` masks the password.
 ///
-/// ```
-/// use letta_telemetry::settings::ClickHouseSettings;
+/// ```ignore
+/// use letta_otel::traces::clickhouse_settings::ClickHouseSettings;
 ///
 /// let ch = ClickHouseSettings::from_vars([
 ///     ("CLICKHOUSE_ENDPOINT", "clickhouse.example.com"),
@@ -73,29 +84,20 @@ impl fmt::Display for ClickHouseSettings {
 }
 
 impl ClickHouseSettings {
-    /// A builder: values set in code win over the environment.
-    pub fn builder() -> ClickHouseSettingsBuilder {
-        ClickHouseSettingsBuilder::default()
-    }
-
     /// Reads the settings from the process environment.
     pub fn from_env() -> Result<Self, SettingsError> {
-        Self::builder().build_from(&EnvSource::from_process())
+        Self::from_source(&EnvSource::from_process())
     }
 
     /// Reads the settings from `(name, value)` pairs.
+    #[cfg(test)]
     pub fn from_vars<I, K, V>(vars: I) -> Result<Self, SettingsError>
     where
         I: IntoIterator<Item = (K, V)>,
         K: Into<String>,
         V: Into<String>,
     {
-        Self::builder().build_from(&EnvSource::from_vars(vars))
-    }
-
-    /// Whether the endpoint uses TLS.
-    pub fn is_tls(&self) -> bool {
-        self.endpoint.scheme() == "https"
+        Self::from_source(&EnvSource::from_vars(vars))
     }
 
     /// Parses a ClickHouse endpoint (see [`ClickHouseSettings`]).
@@ -133,55 +135,9 @@ impl ClickHouseSettings {
     }
 }
 
-/// Builds [`ClickHouseSettings`] from code and the environment; code wins.
-#[derive(Clone, Default)]
-#[must_use = "call build() to get the settings"]
-pub struct ClickHouseSettingsBuilder {
-    endpoint: Option<String>,
-    database: Option<String>,
-    username: Option<String>,
-    password: Option<String>,
-}
-
-impl fmt::Debug for ClickHouseSettingsBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClickHouseSettingsBuilder")
-            .finish_non_exhaustive()
-    }
-}
-
-impl ClickHouseSettingsBuilder {
-    /// The endpoint (validated like `CLICKHOUSE_ENDPOINT`).
-    pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.endpoint = Some(endpoint.into());
-        self
-    }
-
-    /// The database.
-    pub fn with_database(mut self, database: impl Into<String>) -> Self {
-        self.database = Some(database.into());
-        self
-    }
-
-    /// The user.
-    pub fn with_username(mut self, username: impl Into<String>) -> Self {
-        self.username = Some(username.into());
-        self
-    }
-
-    /// The password.
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(password.into());
-        self
-    }
-
-    /// Completes the settings from the process environment.
-    pub fn build(self) -> Result<ClickHouseSettings, SettingsError> {
-        self.build_from(&EnvSource::from_process())
-    }
-
-    /// Completes the settings from `env`; every problem is reported.
-    pub fn build_from(self, env: &EnvSource) -> Result<ClickHouseSettings, SettingsError> {
+impl ClickHouseSettings {
+    /// Reads the settings from `env`; every problem is reported.
+    pub fn from_source(env: &EnvSource) -> Result<ClickHouseSettings, SettingsError> {
         let mut problems = Vec::new();
         let get = |name: &str| {
             env.lookup_raw(name).and_then(|(spelled, value)| {
@@ -189,12 +145,8 @@ impl ClickHouseSettingsBuilder {
                 Some((spelled.to_string(), value.to_string()))
             })
         };
-        let from = |code: Option<String>, name: &'static str, method: &str| match code {
-            Some(value) => Some((format!("ClickHouseSettings::builder().{method}"), value)),
-            None => get(name),
-        };
 
-        let endpoint = match from(self.endpoint, v::CLICKHOUSE_ENDPOINT, "with_endpoint") {
+        let endpoint = match get(v::CLICKHOUSE_ENDPOINT) {
             Some((variable, raw)) => match ClickHouseSettings::parse_endpoint(&raw) {
                 Ok(url) => Some(url),
                 Err(e) => {
@@ -212,7 +164,7 @@ impl ClickHouseSettingsBuilder {
                 None
             }
         };
-        let password = match from(self.password, v::CLICKHOUSE_PASSWORD, "with_password") {
+        let password = match get(v::CLICKHOUSE_PASSWORD) {
             Some((_, password)) => Some(password),
             None => {
                 problems.push(SettingProblem::new(
@@ -223,7 +175,7 @@ impl ClickHouseSettingsBuilder {
                 None
             }
         };
-        let database = match from(self.database, v::CLICKHOUSE_DATABASE, "with_database") {
+        let database = match get(v::CLICKHOUSE_DATABASE) {
             Some((variable, raw)) => {
                 let name = raw.trim();
                 let valid = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -238,7 +190,7 @@ impl ClickHouseSettingsBuilder {
             }
             None => "otel".to_string(),
         };
-        let username = from(self.username, v::CLICKHOUSE_USERNAME, "with_username")
+        let username = get(v::CLICKHOUSE_USERNAME)
             .map_or_else(|| "default".to_string(), |(_, u)| u.trim().to_string());
 
         match (endpoint, password) {
@@ -252,3 +204,7 @@ impl ClickHouseSettingsBuilder {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "clickhouse_settings_tests.rs"]
+mod tests;
