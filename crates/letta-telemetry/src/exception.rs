@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 
+use crate::semconv;
 use opentelemetry::KeyValue;
 use opentelemetry::trace::{SpanRef, Status};
 
@@ -29,10 +30,10 @@ pub(crate) fn record_exception(
         format!("{ty}: {message}")
     };
     let mut attributes = Vec::with_capacity(2 + extra.len());
-    attributes.push(KeyValue::new("exception.type", ty.clone()));
-    attributes.push(KeyValue::new("exception.message", message));
+    attributes.push(KeyValue::new(semconv::EXCEPTION_TYPE, ty.clone()));
+    attributes.push(KeyValue::new(semconv::EXCEPTION_MESSAGE, message));
     attributes.extend(extra);
     span.add_event("exception", attributes);
-    span.set_attribute(KeyValue::new("error.type", ty));
+    span.set_attribute(KeyValue::new(semconv::ERROR_TYPE, ty));
     span.set_status(Status::error(description));
 }

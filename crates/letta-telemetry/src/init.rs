@@ -214,6 +214,7 @@ impl Drop for TelemetryGuard {
 /// # Ok(()) }
 /// ```
 pub fn init(settings: Settings) -> Result<TelemetryGuard, InitError> {
+    crate::semconv::set_legacy_attributes(settings.legacy_attributes);
     let resource = crate::resource::build_resource(&settings);
     let mut pipelines: Vec<Arc<dyn Pipeline>> = Vec::new();
     // What degraded (a telemetry file that cannot be written): reported once,

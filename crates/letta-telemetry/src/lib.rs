@@ -31,6 +31,7 @@ mod otlp_transport;
 mod private_file;
 mod propagation;
 mod resource;
+mod semconv;
 mod timestamp;
 
 pub mod context;

@@ -21,6 +21,7 @@ use opentelemetry::KeyValue;
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::resource::TelemetryResourceDetector;
 
+use crate::semconv;
 use crate::settings::{Field, Settings, Source};
 
 /// What the resource says about the machine: its host name and a stable
@@ -115,21 +116,30 @@ pub fn build_resource_with(settings: &Settings, host: &HostIdentity) -> Resource
     let mut high = Vec::new();
 
     if let Some(h) = &host.host_name {
-        low.push(KeyValue::new("host.name", h.clone()));
+        low.push(KeyValue::new(semconv::HOST_NAME, h.clone()));
     }
 
     // The same value `Settings::render` shows.
     let environment_explicit = settings.environment_is_set();
     let environment = settings.effective_environment();
-    let env_attr = KeyValue::new("deployment.environment", environment.clone());
+    let mut env_attrs = vec![KeyValue::new(
+        semconv::DEPLOYMENT_ENVIRONMENT_NAME,
+        environment.clone(),
+    )];
+    if settings.legacy_attributes {
+        env_attrs.push(KeyValue::new(
+            semconv::legacy::DEPLOYMENT_ENVIRONMENT,
+            environment.clone(),
+        ));
+    }
     if environment_explicit {
-        high.push(env_attr);
+        high.extend(env_attrs);
     } else {
-        low.push(env_attr);
+        low.extend(env_attrs);
     }
 
     let versions = [
-        KeyValue::new("service.version", settings.service_version.clone()),
+        KeyValue::new(semconv::SERVICE_VERSION, settings.service_version.clone()),
         KeyValue::new("letta.version", settings.service_version.clone()),
     ];
     if settings.source(Field::ServiceVersion) == Source::Default {

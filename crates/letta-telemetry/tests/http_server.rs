@@ -68,6 +68,7 @@ async fn span_is_named_by_route_template_and_has_every_attribute() {
     );
     assert_eq!(s("url.scheme").as_deref(), Some("http"));
     assert_eq!(s("url.query").as_deref(), Some("page=2&limit=10"));
+    assert_eq!(s("network.protocol.version").as_deref(), Some("1.1"));
     assert_eq!(
         s("http.route").as_deref(),
         Some("/v1/agents/{agent_id}/files/{file_id}")

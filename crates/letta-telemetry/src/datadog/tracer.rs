@@ -65,7 +65,7 @@ where
     let config = DatadogConfig::from_settings(settings);
     let (provider, propagator) = datadog_opentelemetry::tracing()
         .with_config(datadog_config(&config, settings.sampler))
-        .with_resource(resource.clone())
+        .with_resource(datadog_resource(resource, &config))
         .with_span_processor(KeepResource {
             inner: processor,
             resource: resource.clone(),
@@ -80,6 +80,26 @@ where
         }));
     }
     Some(provider)
+}
+
+/// The resource as Datadog's crate gets it: Datadog takes `env` from
+/// `deployment.environment.name` when the resource has it, so that carries
+/// `DD_ENV` as the reference sets it (the environment as given, where the
+/// resource has it normalised).
+fn datadog_resource(resource: &Resource, config: &DatadogConfig) -> Resource {
+    use opentelemetry::KeyValue;
+    let name = opentelemetry_semantic_conventions::attribute::DEPLOYMENT_ENVIRONMENT_NAME;
+    let attributes: Vec<KeyValue> = resource
+        .iter()
+        .filter(|(k, _)| k.as_str() != name)
+        .map(|(k, v)| KeyValue::new(k.clone(), v.clone()))
+        .chain([KeyValue::new(name, config.env.clone())])
+        .collect();
+    let mut builder = Resource::builder_empty().with_attributes(attributes);
+    if let Some(url) = resource.schema_url() {
+        builder = builder.with_schema_url(Vec::<KeyValue>::new(), url.to_owned());
+    }
+    builder.build()
 }
 
 /// Datadog's configuration from the settings. As the reference fills the

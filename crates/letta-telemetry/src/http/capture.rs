@@ -14,6 +14,7 @@ use opentelemetry::KeyValue;
 use super::config::{BodyKeys, ConfigInner};
 use super::redact::{REDACTED, redact_json};
 use crate::redact::is_secret_name;
+use crate::semconv;
 
 /// Whether the body of this request should be read for span attributes:
 /// POST, PUT or PATCH, a `Content-Length` within the limit, and a JSON (or
@@ -44,8 +45,11 @@ pub(crate) fn wants_capture(parts: &Parts, config: &ConfigInner) -> bool {
     }
 }
 
-/// The `http.request.body.<key>` attributes of a JSON object body. A body
-/// that is not valid UTF-8 or not a JSON object gives none.
+/// The `http.request.body.<key>` attributes of a JSON object body, and the
+/// semantic conventions' `http.request.body.size` (bytes, an integer). A
+/// top-level key named `size` is the one key not recorded: its attribute
+/// would take the conventions' name with another meaning. A body that is not
+/// valid UTF-8 or not a JSON object gives none.
 pub(crate) fn body_attributes(bytes: &[u8], keys: &BodyKeys) -> Vec<KeyValue> {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Vec::new();
@@ -53,9 +57,13 @@ pub(crate) fn body_attributes(bytes: &[u8], keys: &BodyKeys) -> Vec<KeyValue> {
     let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(text) else {
         return Vec::new();
     };
-    let mut out = Vec::with_capacity(map.len());
+    let mut out = Vec::with_capacity(map.len() + 1);
+    out.push(KeyValue::new(
+        semconv::HTTP_REQUEST_BODY_SIZE,
+        i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+    ));
     for (key, mut value) in map {
-        if !keys.admits(&key) {
+        if key == "size" || !keys.admits(&key) {
             continue;
         }
         let rendered = if is_secret_name(&key) {
@@ -133,11 +141,25 @@ mod tests {
             Some("REDACTED")
         );
 
+        // The size in bytes is the conventions' attribute, an integer.
+        assert_eq!(get("http.request.body.size").as_deref(), Some("54"));
+
         let allow = body_attributes(br#"{"a":1,"b":2}"#, &BodyKeys::Allow(vec!["b".into()]));
-        assert_eq!(allow.len(), 1);
+        assert_eq!(allow.len(), 2);
         let deny = body_attributes(br#"{"a":1,"b":2}"#, &BodyKeys::Deny(vec!["b".into()]));
-        assert_eq!(deny.len(), 1);
-        assert_eq!(deny[0].key.as_str(), "http.request.body.a");
+        assert_eq!(deny.len(), 2);
+        assert_eq!(deny[1].key.as_str(), "http.request.body.a");
+
+        // A key named `size` would collide with the conventions' attribute.
+        let sized = body_attributes(br#"{"size":"large","b":2}"#, &BodyKeys::All);
+        let size = sized
+            .iter()
+            .find(|kv| kv.key.as_str() == "http.request.body.size");
+        assert_eq!(
+            size.map(|kv| kv.value.clone()),
+            Some(opentelemetry::Value::I64(22))
+        );
+        assert_eq!(sized.len(), 2);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use reqwest_middleware::{Middleware, Next};
 use super::propagation::inject;
 use super::redact::redact_url;
 use crate::exception::record_exception;
+use crate::semconv;
 
 /// Middleware for [`reqwest_middleware`] that traces outgoing calls.
 ///
@@ -84,17 +85,18 @@ impl Middleware for ClientTracing {
             .with_kind(SpanKind::Client)
             .start_with_context(tracer, &parent);
         if span.is_recording() {
-            let mut attributes = vec![
-                KeyValue::new("http.request.method", method.clone()),
-                KeyValue::new("http.method", method),
-                KeyValue::new("url.full", url.clone()),
-                KeyValue::new("http.url", url.clone()),
-            ];
+            let mut attributes = Vec::with_capacity(8);
+            if semconv::legacy_attributes() {
+                attributes.push(KeyValue::new(semconv::legacy::HTTP_METHOD, method.clone()));
+                attributes.push(KeyValue::new(semconv::legacy::HTTP_URL, url.clone()));
+            }
+            attributes.push(KeyValue::new(semconv::HTTP_REQUEST_METHOD, method));
+            attributes.push(KeyValue::new(semconv::URL_FULL, url.clone()));
             if let Some(host) = request.url().host_str() {
-                attributes.push(KeyValue::new("server.address", host.to_owned()));
+                attributes.push(KeyValue::new(semconv::SERVER_ADDRESS, host.to_owned()));
             }
             if let Some(port) = request.url().port_or_known_default() {
-                attributes.push(KeyValue::new("server.port", i64::from(port)));
+                attributes.push(KeyValue::new(semconv::SERVER_PORT, i64::from(port)));
             }
             span.set_attributes(attributes);
         }
@@ -110,10 +112,19 @@ impl Middleware for ClientTracing {
                 Ok(response) => {
                     let status = response.status();
                     let code = i64::from(status.as_u16());
-                    span.set_attribute(KeyValue::new("http.response.status_code", code));
-                    span.set_attribute(KeyValue::new("http.status_code", code));
+                    span.set_attribute(KeyValue::new(semconv::HTTP_RESPONSE_STATUS_CODE, code));
+                    if semconv::legacy_attributes() {
+                        span.set_attribute(KeyValue::new(semconv::legacy::HTTP_STATUS_CODE, code));
+                    }
+                    span.set_attribute(KeyValue::new(
+                        semconv::NETWORK_PROTOCOL_VERSION,
+                        semconv::protocol_version(response.version()),
+                    ));
                     if status.as_u16() >= 400 {
-                        span.set_attribute(KeyValue::new("error.type", status.as_str().to_owned()));
+                        span.set_attribute(KeyValue::new(
+                            semconv::ERROR_TYPE,
+                            status.as_str().to_owned(),
+                        ));
                         span.set_status(Status::error(status.canonical_reason().unwrap_or("")));
                     }
                 }

@@ -18,6 +18,7 @@ use super::body::TelemetryBody;
 use super::config::{ConfigInner, StatusRule};
 use super::metrics;
 use crate::exception::record_exception;
+use crate::semconv;
 
 /// Status code recorded on endpoint metrics when the client went away
 /// before a response was produced ("client closed request").
@@ -170,16 +171,12 @@ impl Recorder {
             _ => status.as_u16() >= 400,
         };
         let recorded = response.extensions().get::<ErrorRecorded>().is_some();
-        let codes = [
-            KeyValue::new("http.status_code", code),
-            KeyValue::new("http.response.status_code", code),
-        ];
-        if is_error && !recorded {
-            let error_type = KeyValue::new("error.type", status.as_str().to_owned());
-            span.set_attributes(codes.into_iter().chain([error_type]));
-        } else {
-            span.set_attributes(codes);
-        }
+        let stable = KeyValue::new(semconv::HTTP_RESPONSE_STATUS_CODE, code);
+        let legacy = semconv::legacy_attributes()
+            .then(|| KeyValue::new(semconv::legacy::HTTP_STATUS_CODE, code));
+        let error_type = (is_error && !recorded)
+            .then(|| KeyValue::new(semconv::ERROR_TYPE, status.as_str().to_owned()));
+        span.set_attributes(legacy.into_iter().chain([stable]).chain(error_type));
         if is_error {
             if !recorded {
                 span.set_status(Status::error(status.canonical_reason().unwrap_or("")));

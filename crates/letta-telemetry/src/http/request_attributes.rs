@@ -22,6 +22,7 @@ use super::endpoint::Endpoint;
 use super::redact::{REDACTED, is_denied_header, redact_query};
 use crate::metrics::method_value;
 use crate::redact::is_secret_name;
+use crate::semconv;
 
 /// Request headers copied to span attributes when present (reference §3).
 pub const SPAN_HEADERS: [(&str, &str); 10] = [
@@ -240,32 +241,16 @@ const RESPONSE_ATTRIBUTES: usize = 3;
 /// the heap.
 const STAGED_ATTRIBUTES: usize = 28;
 
-/// Every attribute known when the request arrives (the body aside), in a
-/// list with room for the response's attributes and no more: sized so
-/// that, for a typical request, it is a small allocation (the allocator's
-/// fast path) and a span in the export queue holds no unused slack.
-pub(crate) fn request_attributes(
-    parts: &Parts,
-    config: &ConfigInner,
-    entry_ms: i64,
-    route: Option<&MatchedPath>,
-    endpoint: Option<&Endpoint>,
-    headers: &mut RequestHeaders<'_>,
-    params: Option<RawPathParams>,
-) -> Vec<KeyValue> {
-    let mut out = SmallVec::<[KeyValue; STAGED_ATTRIBUTES]>::new();
-    let method = Value::String(method_value(parts.method.as_str()));
-    let (scheme, scheme_str): (Value, &str) = match parts.uri.scheme_str() {
-        None | Some("http") => (Value::from("http"), "http"),
-        Some("https") => (Value::from("https"), "https"),
-        Some(other) => (Value::from(other.to_owned()), other),
-    };
-    let path = parts.uri.path();
-    let query = parts.uri.query().map(redact_query);
-    let server = server_address(parts, scheme_str);
-
-    // `http.url`, sized exactly so that it becomes the attribute value
-    // without another copy.
+/// The legacy `http.url` of a server span: the request URL rebuilt from the
+/// scheme, `Host` and path, with secret query values redacted. Sized
+/// exactly, so that it becomes the attribute value without another copy;
+/// built only while legacy attributes are on.
+fn legacy_url(
+    scheme_str: &str,
+    server: Option<(&str, Option<u16>)>,
+    path: &str,
+    query: Option<&str>,
+) -> String {
     let port_shown = server
         .and_then(|(_, port)| port)
         .filter(|port| !matches!((scheme_str, *port), ("http", 80) | ("https", 443)));
@@ -301,63 +286,112 @@ pub(crate) fn request_attributes(
         url.push_str(q);
     }
 
+    url
+}
+
+/// Every attribute known when the request arrives (the body aside), in a
+/// list with room for the response's attributes and no more: sized so
+/// that, for a typical request, it is a small allocation (the allocator's
+/// fast path) and a span in the export queue holds no unused slack.
+pub(crate) fn request_attributes(
+    parts: &Parts,
+    config: &ConfigInner,
+    entry_ms: i64,
+    route: Option<&MatchedPath>,
+    endpoint: Option<&Endpoint>,
+    headers: &mut RequestHeaders<'_>,
+    params: Option<RawPathParams>,
+) -> Vec<KeyValue> {
+    let mut out = SmallVec::<[KeyValue; STAGED_ATTRIBUTES]>::new();
+    let method = Value::String(method_value(parts.method.as_str()));
+    let (scheme, scheme_str): (Value, &str) = match parts.uri.scheme_str() {
+        None | Some("http") => (Value::from("http"), "http"),
+        Some("https") => (Value::from("https"), "https"),
+        Some(other) => (Value::from(other.to_owned()), other),
+    };
+    let path = parts.uri.path();
+    let query = parts.uri.query().map(redact_query);
+    let server = server_address(parts, scheme_str);
+
     out.push(KeyValue::new(
         Key::from_static_str("entry.timestamp_ms"),
         entry_ms,
     ));
+    let legacy = semconv::legacy_attributes();
+    if legacy {
+        out.push(KeyValue::new(
+            Key::from_static_str(semconv::legacy::HTTP_METHOD),
+            method.clone(),
+        ));
+    }
     out.push(KeyValue::new(
-        Key::from_static_str("http.method"),
-        method.clone(),
-    ));
-    out.push(KeyValue::new(
-        Key::from_static_str("http.request.method"),
+        Key::from_static_str(semconv::HTTP_REQUEST_METHOD),
         method,
     ));
-    out.push(KeyValue::new(Key::from_static_str("http.url"), url));
+    if legacy {
+        let url = legacy_url(scheme_str, server, path, query.as_deref());
+        out.push(KeyValue::new(
+            Key::from_static_str(semconv::legacy::HTTP_URL),
+            url,
+        ));
+    }
     out.push(KeyValue::new(
-        Key::from_static_str("url.path"),
+        Key::from_static_str(semconv::URL_PATH),
         shared_value(path),
     ));
-    out.push(KeyValue::new(Key::from_static_str("url.scheme"), scheme));
+    out.push(KeyValue::new(
+        Key::from_static_str(semconv::URL_SCHEME),
+        scheme,
+    ));
     if let Some(q) = query {
         out.push(KeyValue::new(
-            Key::from_static_str("url.query"),
+            Key::from_static_str(semconv::URL_QUERY),
             shared_value(&q),
         ));
     }
+    out.push(KeyValue::new(
+        Key::from_static_str(semconv::NETWORK_PROTOCOL_VERSION),
+        semconv::protocol_version(parts.version),
+    ));
     let route = match endpoint {
         Some(endpoint) => Some(endpoint.route_value()),
         None => route.map(|r| shared_value(r.as_str())),
     };
     if let Some(route) = route {
-        out.push(KeyValue::new(Key::from_static_str("http.route"), route));
+        out.push(KeyValue::new(
+            Key::from_static_str(semconv::HTTP_ROUTE),
+            route,
+        ));
     }
     if let Some((host, port)) = server {
         let host = match endpoint {
             Some(endpoint) => endpoint.host_value(host),
             None => shared_value(host),
         };
-        out.push(KeyValue::new(Key::from_static_str("server.address"), host));
+        out.push(KeyValue::new(
+            Key::from_static_str(semconv::SERVER_ADDRESS),
+            host,
+        ));
         if let Some(port) = port {
             out.push(KeyValue::new(
-                Key::from_static_str("server.port"),
+                Key::from_static_str(semconv::SERVER_PORT),
                 i64::from(port),
             ));
         }
     }
     if let Some(ConnectInfo(addr)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() {
         out.push(KeyValue::new(
-            Key::from_static_str("client.address"),
+            Key::from_static_str(semconv::CLIENT_ADDRESS),
             ip_value(addr.ip()),
         ));
         out.push(KeyValue::new(
-            Key::from_static_str("client.port"),
+            Key::from_static_str(semconv::CLIENT_PORT),
             i64::from(addr.port()),
         ));
     }
     if let Some(ua) = headers.get_or(USER_AGENT_SLOT, endpoint) {
         out.push(KeyValue::new(
-            Key::from_static_str("user_agent.original"),
+            Key::from_static_str(semconv::USER_AGENT_ORIGINAL),
             ua,
         ));
     }

@@ -153,6 +153,8 @@ code_values! {
     with_file_max_bytes => file_max_bytes: value u64,
     /// Rotated local telemetry files kept.
     with_file_backups => file_backups: value usize,
+    /// The reference's legacy attribute names beside the stable ones.
+    with_legacy_attributes => legacy_attributes: value bool,
 }
 
 impl SettingsBuilder {
@@ -441,6 +443,7 @@ impl SettingsBuilder {
             ],
         );
         let sdk = r.sdk();
+        let legacy_attributes = r.legacy_attributes(c.legacy_attributes);
 
         // Identity.
         let environment = r.string(Field::Environment, c.environment, &[v::LETTA_ENVIRONMENT]);
@@ -627,6 +630,7 @@ impl SettingsBuilder {
             console_logs: d.console_logs,
             metric_export_interval: metric_export_interval.unwrap_or(d.metric_export_interval),
             limits,
+            legacy_attributes,
             sdk,
             warnings,
             provenance: Default::default(),

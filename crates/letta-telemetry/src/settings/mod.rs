@@ -177,6 +177,13 @@ pub struct Settings {
     pub metric_export_interval: Duration,
     /// Export limits.
     pub limits: ExportLimits,
+    /// `LETTA_TELEMETRY_LEGACY_ATTRIBUTES` (default true): the reference's
+    /// legacy attribute names (`http.method`, `http.url`, `http.status_code`,
+    /// `deployment.environment`) are written beside the stable ones, for
+    /// existing dashboards. Off, only the stable conventions are written
+    /// (fewer attributes, less work per request). `OTEL_SEMCONV_STABILITY_OPT_IN`
+    /// is read too: `http` turns them off, `http/dup` on.
+    pub legacy_attributes: bool,
     /// The standard SDK settings beyond the OTLP exporter (exporters,
     /// propagators, span limits, batch timeouts, `OTEL_LOG_LEVEL`).
     pub sdk: SdkSettings,
@@ -229,6 +236,7 @@ impl std::fmt::Debug for Settings {
             .field("debug", &self.debug)
             .field("metric_export_interval", &self.metric_export_interval)
             .field("limits", &self.limits)
+            .field("legacy_attributes", &self.legacy_attributes)
             .field("sdk", &self.sdk)
             .field("warnings", &self.warnings)
             .finish_non_exhaustive()
@@ -276,6 +284,7 @@ impl Default for Settings {
             console_logs: true,
             metric_export_interval: Duration::from_secs(60),
             limits: ExportLimits::default(),
+            legacy_attributes: true,
             sdk: SdkSettings::default(),
             warnings: Vec::new(),
             provenance: Provenance::default(),

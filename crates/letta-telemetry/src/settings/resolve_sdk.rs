@@ -201,6 +201,35 @@ impl Resolver<'_> {
             .or_else(|| self.env_value(field, &[general], str::to_owned, parse))
     }
 
+    /// `LETTA_TELEMETRY_LEGACY_ATTRIBUTES`, else what
+    /// `OTEL_SEMCONV_STABILITY_OPT_IN` says of HTTP, else on.
+    pub(super) fn legacy_attributes(&mut self, code: Option<bool>) -> bool {
+        if let Some(on) = self.boolean(Field::LegacyAttributes, code, &[v::LEGACY_ATTRIBUTES]) {
+            return on;
+        }
+        let opt_in = |s: &str| -> Result<Option<bool>, InvalidValue> {
+            let items: Vec<String> = s
+                .split(',')
+                .map(|i| i.trim().to_ascii_lowercase())
+                .collect();
+            Ok(if items.iter().any(|i| i == "http/dup") {
+                Some(true)
+            } else if items.iter().any(|i| i == "http") {
+                Some(false)
+            } else {
+                None
+            })
+        };
+        self.env_value(
+            Field::LegacyAttributes,
+            &[v::OTEL_SEMCONV_STABILITY_OPT_IN],
+            str::to_owned,
+            opt_in,
+        )
+        .flatten()
+        .unwrap_or(true)
+    }
+
     /// The standard SDK settings beyond the OTLP exporter.
     pub(super) fn sdk(&mut self) -> SdkSettings {
         let d = SdkSettings::default();

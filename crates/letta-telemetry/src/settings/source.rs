@@ -136,6 +136,7 @@ fields! {
     ShutdownTimeout = "limits.shutdown_timeout",
     FileMaxBytes = "limits.file_max_bytes",
     FileBackups = "limits.file_backups",
+    LegacyAttributes = "legacy_attributes",
     TracesExporter = "sdk.traces_exporter",
     MetricsExporter = "sdk.metrics_exporter",
     LogsExporter = "sdk.logs_exporter",

@@ -58,6 +58,13 @@ pub const EXCLUDED_ENDPOINTS_REGEX: &str = "LETTA_TELEMETRY_EXCLUDED_ENDPOINTS_R
 /// default list.
 pub const METRICS_ENDPOINTS_REGEX: &str = "LETTA_TELEMETRY_METRICS_ENDPOINTS_REGEX";
 
+/// The reference's legacy attribute names beside the stable ones (bool,
+/// default true).
+pub const LEGACY_ATTRIBUTES: &str = "LETTA_TELEMETRY_LEGACY_ATTRIBUTES";
+/// The standard semantic-convention opt-in: `http` means stable HTTP names
+/// only (legacy off), `http/dup` both (legacy on); a comma-separated list.
+pub const OTEL_SEMCONV_STABILITY_OPT_IN: &str = "OTEL_SEMCONV_STABILITY_OPT_IN";
+
 /// Largest encoded export request in bytes (default 4 MiB).
 pub const MAX_REQUEST_BYTES: &str = "LETTA_TELEMETRY_MAX_REQUEST_BYTES";
 /// Most estimated bytes waiting in the span queue (default 64 MiB).
@@ -247,6 +254,8 @@ pub(crate) const KNOWN: &[&str] = &[
     VERBOSE_TELEMETRY_LOGGING,
     EXCLUDED_ENDPOINTS_REGEX,
     METRICS_ENDPOINTS_REGEX,
+    LEGACY_ATTRIBUTES,
+    OTEL_SEMCONV_STABILITY_OPT_IN,
     MAX_REQUEST_BYTES,
     MAX_QUEUE_BYTES,
     SHUTDOWN_TIMEOUT_MS,

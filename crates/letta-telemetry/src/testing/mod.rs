@@ -24,6 +24,13 @@ pub use metrics::{
 };
 pub use traces::{SpanRecorder, install_span_recorder, span_attribute};
 
+/// Turns the legacy attribute names on or off for the process, as `init`
+/// does from `Settings::legacy_attributes`, for tests that do not call
+/// `init`.
+pub fn set_legacy_attributes(on: bool) {
+    crate::semconv::set_legacy_attributes(on);
+}
+
 /// The export path's size estimates and span cut, for tests and benchmarks
 /// of the request-size limit (internal otherwise).
 pub mod size {
