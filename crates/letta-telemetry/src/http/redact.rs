@@ -8,13 +8,15 @@ use http::HeaderName;
 use super::config::DENIED_HEADERS;
 // The project's one secret-name policy; it also covers the URL signature
 // parameters of common schemes (`sig`, `X-Amz-Signature`, `AWSAccessKeyId`).
+#[cfg(feature = "axum")]
 use crate::redact::is_secret_name;
-#[cfg(any(feature = "axum", feature = "reqwest"))]
+#[cfg(feature = "axum")]
 pub(crate) use crate::redact::redact_query;
 #[cfg(feature = "reqwest")]
 pub(crate) use crate::redact::redact_url;
 
 /// The replacement of every redacted value.
+#[cfg(feature = "axum")]
 pub(crate) const REDACTED: &str = "REDACTED";
 
 #[cfg(feature = "axum")]

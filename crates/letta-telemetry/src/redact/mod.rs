@@ -38,7 +38,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, RwLock};
 
 pub use policy::{DEFAULT_SECRET_NAMES, NOT_A_SECRET_SUFFIXES};
-#[cfg(any(feature = "axum", feature = "reqwest"))]
+#[cfg(feature = "axum")]
 pub(crate) use url::redact_query;
 #[cfg(feature = "reqwest")]
 pub(crate) use url::redact_url;

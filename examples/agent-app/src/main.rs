@@ -1,10 +1,10 @@
 //! A minimal axum agent app instrumented with letta-telemetry: `init`, the
 //! server layer, `#[trace_method]`, a model-call span and a monitored
-//! database pool. Needs the `axum` and `sqlx` features (and an sqlx driver,
-//! here SQLite):
+//! database pool. It turns on the `axum` and `sqlx` features of the library
+//! and nothing more (and an sqlx driver, here SQLite):
 //!
 //! ```sh
-//! cargo run -p letta-telemetry --example agent_app --features axum,sqlx
+//! cargo run -p agent-app
 //! curl -X POST localhost:3000/v1/agents/a-1/messages -d '{"text":"hi"}'
 //! ```
 //!
