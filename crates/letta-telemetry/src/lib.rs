@@ -22,15 +22,18 @@
 mod console;
 mod deadline;
 mod exception;
+mod export_runtime;
 mod global;
 mod helpers;
 mod init;
-mod io_runtime;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 mod otlp_transport;
+mod output;
+mod pipeline;
 mod private_file;
 mod propagation;
 mod resource;
+mod rotating_file;
 mod semconv;
 mod timestamp;
 
@@ -55,6 +58,7 @@ pub use global::{tracer, tracing_enabled};
 pub use helpers::{log_attributes, log_event, trace_id};
 pub use init::{InitError, TelemetryGuard, init};
 pub use letta_telemetry_macros::{TelemetryId, trace_method};
+pub use pipeline::PipelineError;
 pub use resource::{HostIdentity, build_resource, build_resource_with};
 pub use settings::{Settings, SettingsError};
 pub use trace_method::{TelemetryId, TelemetryIds};

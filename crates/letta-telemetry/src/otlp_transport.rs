@@ -7,7 +7,7 @@
 //!
 //! gRPC needs the `otlp-grpc` feature, HTTP the `otlp-http` feature, and
 //! `https://` endpoints or a custom CA the `tls` feature; a protocol this
-//! build lacks is an `InitError` that names the feature.
+//! build lacks is an `PipelineError` that names the feature.
 
 #[cfg(feature = "otlp-http")]
 use std::collections::HashMap;
@@ -19,13 +19,12 @@ use opentelemetry_otlp::WithHttpConfig;
 #[cfg(feature = "otlp-grpc")]
 use opentelemetry_otlp::{WithTonicConfig, tonic_types};
 
-use crate::init::InitError;
+use crate::pipeline::PipelineError;
 use crate::settings::{Compression, Protocol, Settings, Signal};
 
 /// How one signal reaches the collector.
 #[derive(Debug, Clone)]
 pub(crate) struct OtlpTransport {
-    signal: Signal,
     endpoint: String,
     protocol: Protocol,
     timeout: Duration,
@@ -44,9 +43,9 @@ impl OtlpTransport {
         settings: &Settings,
         signal: Signal,
         endpoint: String,
-    ) -> Result<Self, InitError> {
+    ) -> Result<Self, PipelineError> {
         let read = |path: &std::path::Path| {
-            std::fs::read(path).map_err(|source| InitError::Io {
+            std::fs::read(path).map_err(|source| PipelineError::Io {
                 path: path.to_path_buf(),
                 source,
             })
@@ -57,7 +56,6 @@ impl OtlpTransport {
             None => None,
         };
         Ok(OtlpTransport {
-            signal,
             endpoint,
             protocol: settings.protocol(signal),
             timeout: settings.timeout(signal),
@@ -68,22 +66,24 @@ impl OtlpTransport {
         })
     }
 
+    /// The endpoint, in full (for HTTP with its `/v1/<signal>` path).
+    pub(crate) fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
     /// Transport protocol.
     pub(crate) fn protocol(&self) -> Protocol {
         self.protocol
     }
 
     /// An exporter-build error of this signal.
-    pub(crate) fn error(&self, reason: impl std::fmt::Display) -> InitError {
-        InitError::Exporter {
-            signal: self.signal.as_str(),
-            reason: reason.to_string(),
-        }
+    pub(crate) fn error(&self, reason: impl std::fmt::Display) -> PipelineError {
+        PipelineError::Exporter(reason.to_string())
     }
 
     /// The error for a protocol this build has no transport for.
     #[allow(dead_code)] // used only in builds that lack a transport
-    pub(crate) fn missing(&self, feature: &str) -> InitError {
+    pub(crate) fn missing(&self, feature: &str) -> PipelineError {
         self.error(format!(
             "the {} protocol needs the `{feature}` feature of letta-telemetry, which this build lacks",
             self.protocol
@@ -92,7 +92,7 @@ impl OtlpTransport {
 
     /// Whether this transport needs TLS: an `https://` endpoint or a custom
     /// CA. Without the `tls` feature that is an error naming it.
-    fn wants_tls(&self) -> Result<bool, InitError> {
+    fn wants_tls(&self) -> Result<bool, PipelineError> {
         let wants = self.endpoint.starts_with("https://")
             || self.certificate.is_some()
             || self.identity.is_some();
@@ -112,7 +112,7 @@ impl OtlpTransport {
     pub(crate) fn tonic<B: WithExportConfig + WithTonicConfig>(
         &self,
         builder: B,
-    ) -> Result<B, InitError> {
+    ) -> Result<B, PipelineError> {
         let mut headers = http::HeaderMap::new();
         for (key, value) in &self.headers {
             let name = http::HeaderName::from_bytes(key.to_ascii_lowercase().as_bytes())
@@ -157,7 +157,7 @@ impl OtlpTransport {
     pub(crate) fn http<B: WithExportConfig + WithHttpConfig>(
         &self,
         builder: B,
-    ) -> Result<B, InitError> {
+    ) -> Result<B, PipelineError> {
         let protocol = if self.protocol == Protocol::HttpJson {
             opentelemetry_otlp::Protocol::HttpJson
         } else {

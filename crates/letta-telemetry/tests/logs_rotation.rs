@@ -57,5 +57,5 @@ fn a_line_larger_than_the_limit_is_dropped_so_the_bound_holds() {
     w.write_all(b"z\n").expect("write");
     assert_eq!(std::fs::read_to_string(&path).expect("live"), "a\nz\n");
     assert!(!path.with_file_name("Letta.log.1").exists());
-    assert_eq!(letta_telemetry::logs::dropped_log_lines(), 1);
+    assert_eq!(w.records_refused(), 1);
 }

@@ -58,22 +58,12 @@ pub struct DatadogConfig {
     pub timeout: Duration,
 }
 
-/// `DD_ENV` as the reference sets it: the environment as given, or
-/// `development` when there is none.
-pub(crate) fn dd_env(settings: &Settings) -> String {
-    settings
-        .environment
-        .clone()
-        .filter(|e| !e.is_empty())
-        .unwrap_or_else(|| "development".into())
-}
-
 impl DatadogConfig {
     /// The values the reference would put in `DD_*`.
     pub fn from_settings(settings: &Settings) -> Self {
         DatadogConfig {
             service: settings.datadog_service_name.clone(),
-            env: dd_env(settings),
+            env: settings.datadog_environment(),
             version: settings.service_version.clone(),
             agent_host: settings.datadog_agent_host.clone(),
             agent_port: settings.datadog_agent_port,

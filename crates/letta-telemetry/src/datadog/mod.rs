@@ -57,7 +57,6 @@ use std::sync::Mutex;
 #[cfg(feature = "datadog")]
 use std::time::Instant;
 
-pub(crate) use config::dd_env;
 pub use config::{DEFAULT_PROFILING_UPLOAD_PERIOD, DatadogConfig};
 pub use git::{BUILD_GIT_COMMIT_SHA, BUILD_GIT_REPOSITORY_URL, GitMetadata};
 #[cfg(feature = "profiling")]
@@ -66,30 +65,35 @@ pub use profiler::{CpuProfiler, ProfilerError, SAMPLING_FREQUENCY_HZ};
 #[cfg(feature = "datadog")]
 pub(crate) use tracer::tracer_provider;
 
-use crate::init::Pipeline;
-use crate::settings::Settings;
+use crate::pipeline::Pipeline;
 
 const TARGET: &str = "letta_telemetry::datadog";
+
+/// Installs Datadog's propagator globally (without the `datadog` feature
+/// there is none).
+#[cfg(not(feature = "datadog"))]
+pub(crate) type InstallPropagator = Box<dyn FnOnce() + Send>;
 
 /// Without the `datadog` feature there is no Datadog tracer provider: the
 /// caller builds its own.
 #[cfg(not(feature = "datadog"))]
 pub(crate) fn tracer_provider<P>(
-    _settings: &Settings,
+    _config: &DatadogConfig,
+    _sampler: crate::settings::SamplerSetting,
     _resource: &opentelemetry_sdk::Resource,
     _processor: P,
-) -> Option<opentelemetry_sdk::trace::SdkTracerProvider> {
+) -> Option<(
+    opentelemetry_sdk::trace::SdkTracerProvider,
+    InstallPropagator,
+)> {
     None
 }
 
 /// Without the `datadog` feature, Datadog cannot start: one warning says so
 /// when the settings ask for it.
 #[cfg(not(feature = "datadog"))]
-pub(crate) fn install(
-    settings: &Settings,
-    _resource: &opentelemetry_sdk::Resource,
-) -> Option<Box<dyn Pipeline>> {
-    if settings.enable_datadog {
+pub(crate) fn install(config: Option<&DatadogConfig>, _traces: bool) -> Option<Box<dyn Pipeline>> {
+    if config.is_some() {
         tracing::warn!(
             target: TARGET,
             "LETTA_TELEMETRY_ENABLE_DATADOG is set, but this build of letta-telemetry has no `datadog` feature: Datadog is off"
@@ -98,7 +102,8 @@ pub(crate) fn install(
     None
 }
 
-/// The running Datadog pieces, flushed and stopped by the guard.
+/// The running Datadog profiler, stopped by the guard. (Datadog's span
+/// processor lives in the tracer provider, which the trace pipeline owns.)
 #[cfg(feature = "datadog")]
 struct DatadogPipeline {
     #[cfg(feature = "profiling")]
@@ -111,17 +116,10 @@ impl Pipeline for DatadogPipeline {
         "datadog"
     }
 
-    fn flush(&self, _deadline: Instant) {
-        // Datadog's span processor lives in the tracer provider; flushing the
-        // provider flushes it (bounded by its force-flush timeout).
-        if let Some(p) = tracer::installed_provider() {
-            let _ = p.force_flush();
-        }
-    }
+    /// The profiler uploads on its own schedule: nothing to flush.
+    fn flush(&self, _deadline: Instant) {}
 
     fn shutdown(&self, deadline: Instant) {
-        // The trace pipeline shuts the provider (and Datadog's processor)
-        // down; the profiler is ours.
         #[cfg(feature = "profiling")]
         {
             let profiler = self.profiler.lock().ok().and_then(|mut p| p.take());
@@ -134,26 +132,18 @@ impl Pipeline for DatadogPipeline {
     }
 }
 
-/// Starts what Datadog needs beyond the tracer provider. Never fails:
-/// problems are logged.
+/// Starts what Datadog needs beyond the tracer provider (the profiler) and
+/// says what is on; `traces` tells whether the trace pipeline sends spans
+/// to Datadog. Never fails: problems are logged.
 #[cfg(feature = "datadog")]
-pub(crate) fn install(
-    settings: &Settings,
-    _resource: &opentelemetry_sdk::Resource,
-) -> Option<Box<dyn Pipeline>> {
-    if !settings.enable_datadog {
-        return None;
-    }
-    let config = DatadogConfig::from_settings(settings);
-    let traces = tracer::installed_provider().is_some();
-    if traces {
-        tracer::install_propagator();
-    } else if settings.tracing_enabled() {
-        tracing::warn!(target: TARGET, "the trace pipeline did not use Datadog's tracer provider: spans are not sent to Datadog");
+pub(crate) fn install(config: Option<&DatadogConfig>, traces: bool) -> Option<Box<dyn Pipeline>> {
+    let config = config?;
+    if !traces {
+        tracing::warn!(target: TARGET, "tracing is off: spans are not sent to Datadog");
     }
     #[cfg(feature = "profiling")]
     let profiler = if config.profiling {
-        match CpuProfiler::start(&config) {
+        match CpuProfiler::start(config) {
             Ok(p) => Some(p),
             Err(e) => {
                 tracing::warn!(target: TARGET, "Datadog CPU profiling is off: {e}");

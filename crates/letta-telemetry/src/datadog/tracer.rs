@@ -7,7 +7,6 @@
 //! provider and our processor rides along; with Datadog off the trace
 //! pipeline builds a plain provider as before.
 
-use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use datadog_opentelemetry::configuration::Config;
@@ -17,69 +16,41 @@ use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{SdkTracerProvider, Span, SpanData, SpanProcessor};
 
 use super::config::DatadogConfig;
-use crate::settings::{SamplerSetting, Settings};
-
-/// The provider Datadog's crate built, kept so the Datadog pipeline can
-/// flush it.
-static PROVIDER: OnceLock<SdkTracerProvider> = OnceLock::new();
-
-/// Installs Datadog's propagator globally; taken by the Datadog pipeline once
-/// the trace pipeline has installed its own (W3C) propagators.
-type InstallPropagator = Box<dyn FnOnce() + Send>;
-static PROPAGATOR: Mutex<Option<InstallPropagator>> = Mutex::new(None);
-
-pub(crate) fn installed_provider() -> Option<&'static SdkTracerProvider> {
-    PROVIDER.get()
-}
+use crate::settings::SamplerSetting;
+#[cfg(test)]
+use crate::settings::Settings;
 
 /// Installs Datadog's text-map propagator (Datadog, W3C trace-context and
-/// baggage headers) when the Datadog provider was built.
-pub(crate) fn install_propagator() -> bool {
-    let install = PROPAGATOR.lock().ok().and_then(|mut p| p.take());
-    match install {
-        Some(install) => {
-            install();
-            true
-        }
-        None => false,
-    }
-}
+/// baggage headers) globally.
+pub(crate) type InstallPropagator = Box<dyn FnOnce() + Send>;
 
-/// With Datadog on and tracing enabled, the tracer provider built by
-/// `datadog-opentelemetry` with `processor` (the crate's own export
-/// processor) added; `None` otherwise, and the caller builds its provider.
+/// The tracer provider built by `datadog-opentelemetry` with `processor`
+/// (the crate's own export processor) added, and the installer of Datadog's
+/// propagator, to run once the provider is the global one.
 ///
 /// `processor` keeps seeing `resource` unchanged: Datadog's crate rewrites
 /// `service.name` and `deployment.environment.name` for its own spans only.
 pub(crate) fn tracer_provider<P>(
-    settings: &Settings,
+    config: &DatadogConfig,
+    sampler: SamplerSetting,
     resource: &Resource,
     processor: P,
-) -> Option<SdkTracerProvider>
+) -> Option<(SdkTracerProvider, InstallPropagator)>
 where
     P: SpanProcessor + 'static,
 {
-    if !settings.enable_datadog || !settings.tracing_enabled() || PROVIDER.get().is_some() {
-        return None;
-    }
-    let config = DatadogConfig::from_settings(settings);
     let (provider, propagator) = datadog_opentelemetry::tracing()
-        .with_config(datadog_config(&config, settings.sampler))
-        .with_resource(datadog_resource(resource, &config))
+        .with_config(datadog_config(config, sampler))
+        .with_resource(datadog_resource(resource, config))
         .with_span_processor(KeepResource {
             inner: processor,
             resource: resource.clone(),
         })
         .init_local();
-    if PROVIDER.set(provider.clone()).is_err() {
-        return None;
-    }
-    if let Ok(mut slot) = PROPAGATOR.lock() {
-        *slot = Some(Box::new(move || {
-            opentelemetry::global::set_text_map_propagator(propagator);
-        }));
-    }
-    Some(provider)
+    let install: InstallPropagator = Box::new(move || {
+        opentelemetry::global::set_text_map_propagator(propagator);
+    });
+    Some((provider, install))
 }
 
 /// The resource as Datadog's crate gets it: Datadog takes `env` from

@@ -98,7 +98,7 @@ impl DatadogLogTags {
     pub fn from_settings(settings: &Settings) -> Self {
         DatadogLogTags {
             service: settings.datadog_service_name.clone(),
-            env: crate::datadog::dd_env(settings),
+            env: settings.datadog_environment(),
             version: settings.service_version.clone(),
         }
     }

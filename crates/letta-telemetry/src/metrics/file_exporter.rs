@@ -4,7 +4,7 @@
 //!
 //! The exporter writes through the small [`LineSink`] trait, implemented by
 //! the rotating writer shared with the trace file exporter
-//! ([`crate::traces::JsonLinesFile`]).
+//! ([`crate::rotating_file::RotatingFileWriter`]).
 
 use std::io;
 use std::time::Duration;
@@ -15,6 +15,8 @@ use opentelemetry_sdk::metrics::Temporality;
 use opentelemetry_sdk::metrics::data::ResourceMetrics;
 use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
 
+use crate::rotating_file::RotatingFileWriter;
+
 /// Where encoded lines go.
 pub(crate) trait LineSink: Send + Sync + 'static {
     /// Appends one line (without its newline).
@@ -23,13 +25,14 @@ pub(crate) trait LineSink: Send + Sync + 'static {
     fn flush(&self) -> io::Result<()>;
 }
 
-impl LineSink for crate::traces::JsonLinesFile {
+impl LineSink for RotatingFileWriter {
     fn write_line(&self, line: &[u8]) -> io::Result<()> {
-        crate::traces::JsonLinesFile::write_line(self, line)
+        RotatingFileWriter::write_line(self, line)
     }
 
+    /// Writes are unbuffered: nothing to flush.
     fn flush(&self) -> io::Result<()> {
-        crate::traces::JsonLinesFile::flush(self)
+        Ok(())
     }
 }
 
@@ -95,7 +98,7 @@ mod tests {
     fn writes_one_otlp_json_line_per_collection() -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
         let path = dir.path().join("logs").join("metrics.json");
-        let file = crate::traces::JsonLinesFile::open(&path, 1 << 20, 1)?;
+        let file = RotatingFileWriter::open(&path, 1 << 20, 1)?;
         let exporter = JsonLinesMetricExporter::new(file, Temporality::Delta);
         let provider = super::super::build_meter_provider(
             exporter,

@@ -14,14 +14,15 @@
 //! ```
 
 mod attributes;
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
+mod bounded_exporter;
 pub mod buckets;
 mod cardinality;
+mod config;
 mod file_exporter;
 pub(crate) mod observed;
 mod provider;
 mod registry;
-#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
-mod runtime_context;
 mod self_telemetry;
 
 use std::sync::{LazyLock, OnceLock};
@@ -38,6 +39,8 @@ pub use registry::{MetricRegistry, PoolEvent};
 
 #[cfg(feature = "axum")]
 pub(crate) use attributes::method as method_value;
+pub use config::METRICS_FILE;
+pub(crate) use config::MetricsConfig;
 pub(crate) use provider::install;
 
 /// Instrumentation scope name of every instrument of this crate.

@@ -6,23 +6,20 @@ use std::time::{Duration, Instant};
 
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
-use opentelemetry_sdk::metrics::{
-    Instrument, PeriodicReader, SdkMeterProvider, Stream, Temporality,
-};
+use opentelemetry_sdk::metrics::{Instrument, PeriodicReader, SdkMeterProvider, Stream};
 
-use super::file_exporter::JsonLinesMetricExporter;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
-use super::runtime_context::InRuntime;
+use super::bounded_exporter::BoundedExporter;
+use super::config::MetricsConfig;
+use super::file_exporter::JsonLinesMetricExporter;
 use super::self_telemetry::Counted;
 use crate::deadline::ExportDeadline;
-use crate::init::{InitError, Pipeline};
-#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
-use crate::io_runtime::export_runtime;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 use crate::otlp_transport::OtlpTransport;
+use crate::output::Output;
+use crate::pipeline::{Pipeline, PipelineError};
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 use crate::settings::Protocol;
-use crate::settings::{self, Destination, Settings, Signal};
 
 /// Options of the meter provider that are not environment settings.
 #[derive(Debug, Clone)]
@@ -56,17 +53,6 @@ impl MetricsOptions {
     pub fn with_cardinality_limit(mut self, limit: usize) -> Self {
         self.cardinality_limit = Some(limit.max(1));
         self
-    }
-}
-
-/// The SDK temporality for the setting (`UNSPECIFIED` is the SDK default,
-/// cumulative).
-pub(crate) fn sdk_temporality(t: settings::Temporality) -> Temporality {
-    match t {
-        settings::Temporality::Delta => Temporality::Delta,
-        settings::Temporality::Cumulative | settings::Temporality::Unspecified => {
-            Temporality::Cumulative
-        }
     }
 }
 
@@ -118,14 +104,13 @@ impl Pipeline for MetricsPipeline {
     }
 }
 
+/// The OTLP metric exporter over `t`, with `temporality`.
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 fn otlp_exporter(
-    settings: &Settings,
-    endpoint: &str,
-    temporality: Temporality,
-) -> Result<opentelemetry_otlp::MetricExporter, InitError> {
+    t: &OtlpTransport,
+    temporality: opentelemetry_sdk::metrics::Temporality,
+) -> Result<opentelemetry_otlp::MetricExporter, PipelineError> {
     use opentelemetry_otlp::MetricExporter;
-    let t = OtlpTransport::new(settings, Signal::Metrics, endpoint.to_owned())?;
     let built = match t.protocol() {
         #[cfg(feature = "otlp-grpc")]
         Protocol::Grpc => t
@@ -151,118 +136,56 @@ fn otlp_exporter(
     built.map_err(|e| t.error(e))
 }
 
-/// The meter provider exporting over OTLP to `endpoint`.
-#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
-fn otlp_provider(
-    settings: &Settings,
-    endpoint: &str,
-    temporality: Temporality,
-    resource: &Resource,
-    options: &MetricsOptions,
-    deadline: &ExportDeadline,
-) -> Result<SdkMeterProvider, InitError> {
-    let (handle, owned) =
-        export_runtime("letta-metrics-export").map_err(|source| InitError::Io {
-            path: "tokio runtime for metric export".into(),
-            source,
-        })?;
-    let exporter = {
-        let _guard = handle.enter();
-        otlp_exporter(settings, endpoint, temporality)?
-    };
-    let exporter = InRuntime {
-        handle,
-        inner: exporter,
-        deadline: deadline.clone(),
-        timeout: settings.sdk.metric_export_timeout,
-        _owned: owned,
-    };
-    Ok(build_meter_provider(exporter, resource.clone(), options))
-}
-
-/// Without an OTLP transport there is no OTLP metric exporter.
-#[cfg(not(any(feature = "otlp-grpc", feature = "otlp-http")))]
-fn otlp_provider(
-    _settings: &Settings,
-    _endpoint: &str,
-    _temporality: Temporality,
-    _resource: &Resource,
-    _options: &MetricsOptions,
-    _deadline: &ExportDeadline,
-) -> Result<SdkMeterProvider, InitError> {
-    Err(crate::init::no_otlp_transport("metrics"))
-}
-
-/// Installs the metrics pipeline, or returns `None` when it is off.
-///
-/// Metrics are on unless the SDK or tracing is disabled (as in the reference,
-/// where both start together). With an OTLP endpoint they are exported over
-/// OTLP; without one they go to `<LETTA_DIR>/logs/metrics.json`.
+/// Installs the metrics pipeline `config` describes. With an OTLP output
+/// metrics are exported over OTLP; with the local files they go to
+/// `<LETTA_DIR>/logs/metrics.json`.
 ///
 /// A metrics file that cannot be opened does not fail: collections are
 /// counted as failed until it can be, and `warnings` gets one line saying so.
 pub(crate) fn install(
-    settings: &Settings,
+    config: MetricsConfig,
     resource: &Resource,
     warnings: &mut Vec<String>,
-) -> Result<Option<Box<dyn Pipeline>>, InitError> {
-    let temporality = sdk_temporality(settings.otel_preferred_temporality);
-    let options = MetricsOptions::default().with_export_interval(settings.metric_export_interval);
+) -> Result<Box<dyn Pipeline>, PipelineError> {
+    let MetricsConfig {
+        output,
+        temporality,
+        options,
+        export_timeout,
+    } = config;
     let deadline = ExportDeadline::default();
-    let provider = match settings.destination(Signal::Metrics) {
-        Destination::Off => return Ok(None),
-        Destination::Console => build_meter_provider(
+    let provider = match output {
+        Output::Off => return Err(PipelineError::Exporter("metrics are off".into())),
+        Output::Console => build_meter_provider(
             crate::console::ConsoleMetricExporter::new(temporality),
             resource.clone(),
             &options,
         ),
-        Destination::Otlp { endpoint } => otlp_provider(
-            settings,
-            &endpoint,
-            temporality,
-            resource,
-            &options,
-            &deadline,
-        )?,
-        Destination::LocalFiles => {
-            let (file, error) =
-                crate::traces::JsonLinesFile::for_settings(settings, "metrics.json");
+        #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
+        Output::Otlp(transport) => {
+            let cx = crate::export_runtime::ExportContext::new(deadline.clone(), export_timeout)?;
+            let inner = cx.enter(|| otlp_exporter(&transport, temporality))?;
+            build_meter_provider(BoundedExporter { cx, inner }, resource.clone(), &options)
+        }
+        Output::File(file) => {
+            let (writer, error) = file.open();
             if let Some(e) = error {
                 warnings.push(format!(
                     "could not open the metrics file {}: {e}; metric points are counted as \
                      dropped until it can be written",
-                    file.path().display()
+                    file.path.display()
                 ));
             }
-            let exporter = JsonLinesMetricExporter::new(file, temporality);
+            let exporter = JsonLinesMetricExporter::new(writer, temporality);
             build_meter_provider(exporter, resource.clone(), &options)
         }
     };
+    #[cfg(not(any(feature = "otlp-grpc", feature = "otlp-http")))]
+    let _ = export_timeout;
     if !super::install_registry(&provider) {
         let _ = provider.shutdown();
-        return Err(InitError::AlreadyInitialized);
+        return Err(PipelineError::AlreadyInstalled);
     }
     opentelemetry::global::set_meter_provider(provider.clone());
-    Ok(Some(Box::new(MetricsPipeline { provider, deadline })))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn temporality_mapping() {
-        assert_eq!(
-            sdk_temporality(settings::Temporality::Delta),
-            Temporality::Delta
-        );
-        assert_eq!(
-            sdk_temporality(settings::Temporality::Cumulative),
-            Temporality::Cumulative
-        );
-        assert_eq!(
-            sdk_temporality(settings::Temporality::Unspecified),
-            Temporality::Cumulative
-        );
-    }
+    Ok(Box::new(MetricsPipeline { provider, deadline }))
 }

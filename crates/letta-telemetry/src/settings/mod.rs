@@ -537,6 +537,15 @@ impl Settings {
         normalize_environment(self.environment.as_deref().unwrap_or(""))
     }
 
+    /// `DD_ENV` as the reference sets it: `LETTA_ENVIRONMENT` as given (not
+    /// normalised), or `development` when there is none.
+    pub fn datadog_environment(&self) -> String {
+        self.environment
+            .clone()
+            .filter(|e| !e.is_empty())
+            .unwrap_or_else(|| "development".into())
+    }
+
     /// Warnings found while reading the settings (unknown or ignored
     /// variables).
     pub fn warnings(&self) -> &[SettingWarning] {

@@ -22,7 +22,7 @@ pub use bench::install_void_tracer;
 pub use metrics::{
     MetricPoint, MetricRecorder, PointValue, install_metric_recorder, install_metric_recorder_with,
 };
-pub use traces::{SpanRecorder, install_span_recorder, span_attribute};
+pub use traces::{SpanRecorder, install_span_recorder, sample_span, span_attribute};
 
 /// Turns the legacy attribute names on or off for the process, as `init`
 /// does from `Settings::legacy_attributes`, for tests that do not call

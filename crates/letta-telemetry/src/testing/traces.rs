@@ -77,3 +77,34 @@ pub fn install_span_recorder() -> SpanRecorder {
         })
         .clone()
 }
+
+/// A sampled, ended server span named `name` with `attributes` and a fixed
+/// trace and span id, to feed processors and exporters in tests.
+pub fn sample_span(name: &'static str, attributes: Vec<opentelemetry::KeyValue>) -> SpanData {
+    use opentelemetry::trace::{
+        SpanContext, SpanId, SpanKind, Status, TraceFlags, TraceId, TraceState,
+    };
+    use opentelemetry_sdk::trace::{SpanEvents, SpanLinks};
+    let start = std::time::SystemTime::now();
+    SpanData {
+        span_context: SpanContext::new(
+            TraceId::from(0x0af7_6519_16cd_43dd_8448_eb21_1c80_319c),
+            SpanId::from(0x00f0_67aa_0ba9_02b7),
+            TraceFlags::SAMPLED,
+            false,
+            TraceState::default(),
+        ),
+        parent_span_id: SpanId::INVALID,
+        parent_span_is_remote: false,
+        span_kind: SpanKind::Server,
+        name: std::borrow::Cow::Borrowed(name),
+        start_time: start,
+        end_time: start,
+        attributes,
+        dropped_attributes_count: 0,
+        events: SpanEvents::default(),
+        links: SpanLinks::default(),
+        status: Status::Unset,
+        instrumentation_scope: opentelemetry::InstrumentationScope::builder("letta").build(),
+    }
+}

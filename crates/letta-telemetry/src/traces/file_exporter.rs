@@ -8,8 +8,6 @@
 //! smaller than one bare span) is lost and counted, while the rest of its
 //! batch is written.
 
-use std::sync::Arc;
-
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::resource::v1::Resource as ProtoResource;
 use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans};
@@ -18,23 +16,23 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 
-use super::file::JsonLinesFile;
 use super::size::{span_size_upper_bound, truncate_span};
 use super::stats::note_partial_loss;
+use crate::rotating_file::RotatingFileWriter;
 
 /// How many times a span that alone is too long is cut down further.
 const CUTS: u32 = 4;
 
-/// Writes each batch of spans as one OTLP-JSON line to a [`JsonLinesFile`].
+/// Writes each batch of spans as one OTLP-JSON line to a [`RotatingFileWriter`].
 #[derive(Debug)]
 pub struct OtlpJsonFileExporter {
-    file: Arc<JsonLinesFile>,
+    file: RotatingFileWriter,
     resource: ResourceAttributesWithSchema,
 }
 
 impl OtlpJsonFileExporter {
     /// Writes to `file`.
-    pub fn new(file: Arc<JsonLinesFile>) -> Self {
+    pub fn new(file: RotatingFileWriter) -> Self {
         Self {
             file,
             resource: ResourceAttributesWithSchema::default(),
@@ -131,11 +129,9 @@ impl SpanExporter for OtlpJsonFileExporter {
         Ok(())
     }
 
+    /// Writes are unbuffered: every line is in the OS file on return.
     fn force_flush(&self) -> OTelSdkResult {
-        // Writes are unbuffered; kept for the file's own flush.
-        self.file
-            .flush()
-            .map_err(|e| OTelSdkError::InternalFailure(format!("io: {e}")))
+        Ok(())
     }
 
     fn set_resource(&mut self, resource: &Resource) {

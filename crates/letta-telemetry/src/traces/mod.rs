@@ -6,8 +6,8 @@
 //! - an OTLP exporter (gRPC, HTTP protobuf or HTTP JSON) when an endpoint is
 //!   set, or
 //! - the embedded default: OTLP-JSON lines in `<LETTA_DIR>/logs/traces.json`,
-//!   rotated by size (the file exporter over a size-rotated JSON-lines file,
-//!   which the metrics pipeline reuses for `metrics.json`).
+//!   rotated by size (through the crate's one rotating writer, shared with
+//!   `metrics.json` and `Letta.log`).
 //!
 //! ```
 //! use letta_telemetry::traces;
@@ -19,8 +19,9 @@
 //! ```
 
 mod classify;
-mod file;
+mod config;
 mod file_exporter;
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 mod otlp;
 mod processor;
 // The size estimates and the cut are internal; the `testing` feature shows
@@ -29,14 +30,14 @@ pub(crate) mod size;
 mod stats;
 mod value_length;
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::trace::{Sampler, SdkTracerProvider};
 
-pub(crate) use file::JsonLinesFile;
+pub use config::TRACES_FILE;
+pub(crate) use config::TracesConfig;
 use file_exporter::OtlpJsonFileExporter;
 pub use processor::{BatchConfig, BoundedBatchSpanProcessor};
 pub use size::TRUNCATED_ATTRIBUTE;
@@ -44,38 +45,34 @@ pub use stats::{ExportStats, ExportStatsSnapshot, FailureReason, stats};
 
 pub(crate) use processor::LOG_TARGET;
 
-use crate::init::{InitError, Pipeline};
-use crate::settings::{Destination, SamplerSetting, Settings, Signal};
+use crate::output::Output;
+use crate::pipeline::{Pipeline, PipelineError};
+use crate::settings::SamplerSetting;
 
 /// Name of the instrumentation scope of the spans this crate creates.
 pub const TRACER_NAME: &str = "letta";
 
-/// File name of the embedded default trace output, under `<LETTA_DIR>/logs/`.
-pub const TRACES_FILE: &str = "traces.json";
-
-/// Installs the export pipeline, or returns `None` when tracing is off.
+/// Installs the export pipeline `config` describes.
 ///
 /// A trace file that cannot be opened does not fail: spans are counted as
 /// lost until it can be, and `warnings` gets one line saying so.
-pub(crate) fn install_traces(
-    settings: &Settings,
+pub(crate) fn install(
+    config: TracesConfig,
     resource: &Resource,
     warnings: &mut Vec<String>,
-) -> Result<Option<Box<dyn Pipeline>>, InitError> {
-    let destination = settings.destination(Signal::Traces);
-    if destination == Destination::Off {
-        return Ok(None);
-    }
-    let processor = build_processor(settings, destination, warnings)?;
+) -> Result<Box<dyn Pipeline>, PipelineError> {
+    let processor = build_processor(&config, warnings)?;
     // With Datadog on, Datadog's crate builds the provider around our
-    // processor, with its own sampling.
-    let mut own_sampler = None;
-    let provider = crate::datadog::tracer_provider(settings, resource, processor.clone())
-        .unwrap_or_else(|| {
-            own_sampler = Some(settings.sampler);
-            let limits = &settings.sdk.span_limits;
-            SdkTracerProvider::builder()
-                .with_sampler(sampler(settings.sampler))
+    // processor, with its own sampling and propagator.
+    let datadog = config.datadog.as_ref().and_then(|dd| {
+        crate::datadog::tracer_provider(dd, config.sampler, resource, processor.clone())
+    });
+    let (provider, own_sampler, datadog_propagator) = match datadog {
+        Some((provider, propagator)) => (provider, None, Some(propagator)),
+        None => {
+            let limits = &config.span_limits;
+            let provider = SdkTracerProvider::builder()
+                .with_sampler(sampler(config.sampler))
                 .with_max_attributes_per_span(limits.attribute_count)
                 .with_max_events_per_span(limits.event_count)
                 .with_max_links_per_span(limits.link_count)
@@ -83,72 +80,68 @@ pub(crate) fn install_traces(
                 .with_max_attributes_per_link(limits.link_attribute_count)
                 .with_resource(resource.clone())
                 .with_span_processor(processor.clone())
-                .build()
-        });
+                .build();
+            (provider, Some(config.sampler), None)
+        }
+    };
     if !crate::global::install_tracer(provider.tracer(TRACER_NAME), own_sampler) {
         processor.shutdown_until(Instant::now() + Duration::from_millis(100));
-        return Err(InitError::AlreadyInitialized);
+        return Err(PipelineError::AlreadyInstalled);
     }
     opentelemetry::global::set_tracer_provider(provider.clone());
-    crate::propagation::install(&settings.sdk.propagators);
-    if settings.verbose_telemetry_logging {
+    let via_datadog = datadog_propagator.is_some();
+    match datadog_propagator {
+        Some(install_datadog) => install_datadog(),
+        None => crate::propagation::install(&config.propagators),
+    }
+    if config.verbose {
         tracing::debug!(
             target: LOG_TARGET,
-            destination = %match settings.destination(Signal::Traces) {
-                Destination::Otlp { endpoint } => crate::redact::mask_url(&endpoint),
-                Destination::Console => "stdout".into(),
-                _ => settings.logs_dir().join(TRACES_FILE).display().to_string(),
-            },
+            destination = %config.output.describe(),
+            datadog = via_datadog,
             "trace pipeline installed"
         );
     }
-    Ok(Some(Box::new(TracePipeline {
+    Ok(Box::new(TracePipeline {
         provider,
         processor,
-    })))
+        via_datadog,
+    }))
 }
 
-/// The processor (and its exporter) the settings describe.
+/// The processor (and its exporter) of the output.
 fn build_processor(
-    settings: &Settings,
-    destination: Destination,
+    config: &TracesConfig,
     warnings: &mut Vec<String>,
-) -> Result<BoundedBatchSpanProcessor, InitError> {
-    let config = BatchConfig::from_settings(settings);
-    if destination == Destination::Console {
-        return BoundedBatchSpanProcessor::new(config.with_split_on_too_large(false), || {
-            Ok(crate::console::ConsoleSpanExporter)
-        });
-    }
-    match otlp::traces_target(settings) {
+) -> Result<BoundedBatchSpanProcessor, PipelineError> {
+    let batch = config.batch.clone();
+    match &config.output {
         #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
-        Some(target) => {
-            let settings = settings.clone();
-            BoundedBatchSpanProcessor::new(config, move || {
-                otlp::build_span_exporter(&settings, &target)
-            })
+        Output::Otlp(transport) => {
+            let transport = transport.clone();
+            BoundedBatchSpanProcessor::new(batch, move || otlp::build_span_exporter(&transport))
         }
-        #[cfg(not(any(feature = "otlp-grpc", feature = "otlp-http")))]
-        Some(_) => Err(crate::init::no_otlp_transport("traces")),
-        None => {
-            let (file, error) = JsonLinesFile::for_settings(settings, TRACES_FILE);
+        Output::Console => {
+            BoundedBatchSpanProcessor::new(batch, || Ok(crate::console::ConsoleSpanExporter))
+        }
+        Output::File(file) => {
+            let (writer, error) = file.open();
             if let Some(e) = error {
                 warnings.push(format!(
                     "could not open the trace file {}: {e}; spans are counted as lost \
                      (letta_telemetry::traces::stats) until it can be written, tried again every {}s",
-                    file.path().display(),
-                    file::REOPEN_INTERVAL.as_secs()
+                    file.path.display(),
+                    crate::rotating_file::REOPEN_INTERVAL.as_secs()
                 ));
             }
-            BoundedBatchSpanProcessor::new(config.with_split_on_too_large(false), move || {
-                Ok(OtlpJsonFileExporter::new(Arc::new(file)))
-            })
+            BoundedBatchSpanProcessor::new(batch, move || Ok(OtlpJsonFileExporter::new(writer)))
         }
+        Output::Off => Err(PipelineError::Exporter("traces are off".into())),
     }
 }
 
 /// The SDK sampler of a [`SamplerSetting`].
-pub(crate) fn sampler(setting: SamplerSetting) -> Sampler {
+fn sampler(setting: SamplerSetting) -> Sampler {
     match setting {
         SamplerSetting::AlwaysOn => Sampler::AlwaysOn,
         SamplerSetting::AlwaysOff => Sampler::AlwaysOff,
@@ -173,6 +166,9 @@ pub(crate) fn install_propagators() {
 struct TracePipeline {
     provider: SdkTracerProvider,
     processor: BoundedBatchSpanProcessor,
+    /// Whether the provider is Datadog's (which holds Datadog's processor
+    /// beside ours).
+    via_datadog: bool,
 }
 
 impl Pipeline for TracePipeline {
@@ -182,6 +178,11 @@ impl Pipeline for TracePipeline {
 
     fn flush(&self, deadline: Instant) {
         self.processor.flush_until(deadline);
+        if self.via_datadog {
+            // Flushes Datadog's processor (bounded by its force-flush
+            // timeout); ours is empty by now.
+            let _ = self.provider.force_flush();
+        }
     }
 
     fn shutdown(&self, deadline: Instant) {

@@ -162,6 +162,21 @@ impl ExportStatsSnapshot {
 }
 
 impl ExportStats {
+    /// Counters at zero (the process's are [`stats`]; tests make their own).
+    pub(crate) const fn new() -> Self {
+        ExportStats {
+            spans_enqueued: AtomicU64::new(0),
+            spans_exported: AtomicU64::new(0),
+            spans_dropped_queue_full: AtomicU64::new(0),
+            spans_dropped_export_failed: AtomicU64::new(0),
+            spans_truncated: AtomicU64::new(0),
+            requests_sent: AtomicU64::new(0),
+            requests_split: AtomicU64::new(0),
+            largest_request_bytes: AtomicU64::new(0),
+            failures: [const { AtomicU64::new(0) }; 5],
+        }
+    }
+
     /// Reads every counter.
     pub fn snapshot(&self) -> ExportStatsSnapshot {
         let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
@@ -201,17 +216,7 @@ impl ExportStats {
     }
 }
 
-static STATS: ExportStats = ExportStats {
-    spans_enqueued: AtomicU64::new(0),
-    spans_exported: AtomicU64::new(0),
-    spans_dropped_queue_full: AtomicU64::new(0),
-    spans_dropped_export_failed: AtomicU64::new(0),
-    spans_truncated: AtomicU64::new(0),
-    requests_sent: AtomicU64::new(0),
-    requests_split: AtomicU64::new(0),
-    largest_request_bytes: AtomicU64::new(0),
-    failures: [const { AtomicU64::new(0) }; 5],
-};
+static STATS: ExportStats = ExportStats::new();
 
 thread_local! {
     /// Spans of the current export call that its exporter could not write

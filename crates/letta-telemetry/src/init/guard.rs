@@ -1,75 +1,11 @@
-//! `init()`: installs every pipeline and returns the guard that shuts them down.
+//! The guard `init` returns: flushes and shuts every pipeline down within
+//! one deadline.
 
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use crate::settings::{Settings, SettingsError};
-
-/// Why telemetry could not be initialised.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum InitError {
-    /// The settings are invalid.
-    #[error(transparent)]
-    Settings(#[from] SettingsError),
-    /// `init` was already called in this process.
-    #[error("telemetry is already initialised in this process")]
-    AlreadyInitialized,
-    /// An exporter could not be built.
-    #[error("could not build the {signal} exporter: {reason}")]
-    Exporter {
-        /// `traces`, `metrics` or `logs`.
-        signal: &'static str,
-        /// What went wrong.
-        reason: String,
-    },
-    /// A setting asks for an integration this build was compiled without.
-    #[error("{setting} needs the `{feature}` feature of letta-telemetry, which this build lacks")]
-    MissingFeature {
-        /// The setting and its value, e.g. `OTEL_PROPAGATORS=b3`.
-        setting: String,
-        /// The cargo feature to turn on.
-        feature: &'static str,
-    },
-    /// A local telemetry file or directory could not be opened.
-    #[error("could not open {path}: {source}")]
-    Io {
-        /// The file or directory.
-        path: std::path::PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-}
-
-/// The error when an OTLP endpoint is set for `signal` but this build has
-/// no OTLP transport.
-#[cfg(not(any(feature = "otlp-grpc", feature = "otlp-http")))]
-pub(crate) fn no_otlp_transport(signal: &'static str) -> InitError {
-    InitError::Exporter {
-        signal,
-        reason: "an OTLP endpoint is set, but this build of letta-telemetry has neither the \
-                 `otlp-grpc` nor the `otlp-http` feature (without an endpoint, telemetry goes \
-                 to the local files)"
-            .into(),
-    }
-}
-
-/// One installed pipeline (traces, metrics, logs, Datadog), flushed and shut
-/// down by the [`TelemetryGuard`].
-pub(crate) trait Pipeline: Send + Sync {
-    /// Short name for diagnostics.
-    fn name(&self) -> &'static str;
-    /// Exports what is buffered, returning by `deadline`.
-    fn flush(&self, deadline: Instant);
-    /// Flushes and stops, returning by `deadline`.
-    fn shutdown(&self, deadline: Instant);
-    /// Whether this pipeline is flushed and stopped after the others, so
-    /// that what they log while stopping is still written (the logs).
-    fn stops_last(&self) -> bool {
-        false
-    }
-}
+use crate::pipeline::Pipeline;
 
 /// Keeps telemetry running; flushes and shuts it down, within the configured
 /// deadline, when dropped or when [`TelemetryGuard::shutdown`] is called.
@@ -85,6 +21,17 @@ pub struct TelemetryGuard {
     pipelines: Vec<Arc<dyn Pipeline>>,
     shutdown_timeout: Duration,
     done: bool,
+}
+
+impl TelemetryGuard {
+    /// A guard over `pipelines`, stopping them within `shutdown_timeout`.
+    pub(crate) fn new(pipelines: Vec<Arc<dyn Pipeline>>, shutdown_timeout: Duration) -> Self {
+        TelemetryGuard {
+            pipelines,
+            shutdown_timeout,
+            done: false,
+        }
+    }
 }
 
 impl std::fmt::Debug for TelemetryGuard {
@@ -195,51 +142,4 @@ impl Drop for TelemetryGuard {
     fn drop(&mut self) {
         self.shutdown_inner();
     }
-}
-
-/// Installs tracing, metrics, logs and Datadog as the settings say, and
-/// returns the guard that flushes and stops them, within one deadline, when
-/// it is dropped. Call it once per process, early in `main`.
-///
-/// Datadog failures never fail `init`: they are logged and the rest goes on.
-///
-/// ```no_run
-/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let settings = letta_telemetry::Settings::builder()
-///     .with_service_name("my-agent")
-///     .build()?; // code, then the environment, then the defaults
-/// let guard = letta_telemetry::init(settings)?;
-/// // ... serve ...
-/// drop(guard); // or guard.shutdown(): flush and stop by the deadline
-/// # Ok(()) }
-/// ```
-pub fn init(settings: Settings) -> Result<TelemetryGuard, InitError> {
-    crate::semconv::set_legacy_attributes(settings.legacy_attributes);
-    let resource = crate::resource::build_resource(&settings);
-    let mut pipelines: Vec<Arc<dyn Pipeline>> = Vec::new();
-    // What degraded (a telemetry file that cannot be written): reported once,
-    // after the log pipeline is up.
-    let mut degraded = Vec::new();
-    if let Some(p) = crate::traces::install_traces(&settings, &resource, &mut degraded)? {
-        pipelines.push(p.into());
-    }
-    if let Some(p) = crate::metrics::install(&settings, &resource, &mut degraded)? {
-        pipelines.push(p.into());
-    }
-    if let Some(p) = crate::logs::install(&settings, &resource)? {
-        pipelines.push(p.into());
-    }
-    // After the log pipeline, so the warnings reach the installed subscriber.
-    settings.log_warnings();
-    for warning in degraded {
-        tracing::warn!(target: "letta_telemetry", "{warning}");
-    }
-    if let Some(p) = crate::datadog::install(&settings, &resource) {
-        pipelines.push(p.into());
-    }
-    Ok(TelemetryGuard {
-        pipelines,
-        shutdown_timeout: settings.limits.shutdown_timeout,
-        done: false,
-    })
 }
