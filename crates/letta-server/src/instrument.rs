@@ -6,11 +6,11 @@ use letta_telemetry::http::{ClientTracing, HttpConfig, TelemetryLayer};
 /// The outgoing HTTP client (model calls): a CLIENT span per call with
 /// `traceparent` injected.
 pub(crate) fn http_client()
--> Result<reqwest_middleware::ClientWithMiddleware, crate::app::StartError> {
+-> Result<reqwest_middleware::ClientWithMiddleware, crate::start_error::StartError> {
     let client = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(120))
         .build()
-        .map_err(|e| crate::app::StartError::HttpClient(e.to_string()))?;
+        .map_err(|e| crate::start_error::StartError::HttpClient(e.to_string()))?;
     Ok(reqwest_middleware::ClientBuilder::new(client)
         .with(ClientTracing::default())
         .build())

@@ -24,14 +24,17 @@ mod error;
 mod instrument;
 mod llm;
 mod routes;
+mod start_error;
+mod state;
 mod tools;
 
 pub use agent::{CreateAgent, MessageOut, SendMessage, StepResponse, StepUsage, StreamEvent};
-pub use app::{RunningServer, Server, StartError};
+pub use app::{RunningServer, Server};
 pub use config::{LlmEndpoint, ServerConfig};
 pub use db::DbEngine;
 pub use error::ApiError;
 pub use llm::{OFFLINE_MODEL, OFFLINE_PROVIDER, cost_usd};
+pub use start_error::StartError;
 pub use tools::TOOL_NAMES;
 
 /// The largest request body the API accepts, in bytes (2 MiB); a larger one

@@ -1,4 +1,5 @@
-//! Wall-clock timestamps as text (UTC): log lines and span attributes.
+//! Wall-clock timestamps (UTC) for log lines and span attributes: as text,
+//! and as milliseconds since the Unix epoch.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -11,6 +12,14 @@ fn utc(t: SystemTime) -> OffsetDateTime {
         .ok()
         .and_then(|ns| OffsetDateTime::from_unix_timestamp_nanos(ns).ok())
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// Wall-clock milliseconds since the Unix epoch.
+#[cfg(feature = "axum")]
+pub(crate) fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// `2024-05-01T12:34:56.789012Z`: RFC 3339, UTC, microseconds (the JSON

@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use crate::agent::CreateAgent;
-use crate::app::AppState;
 use crate::db::AgentRow;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// `POST /v1/agents`.
 pub(crate) async fn create(

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use serde_json::{Value, json};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// Liveness and the database engine.
 pub(crate) async fn health(State(state): State<AppState>) -> Json<Value> {

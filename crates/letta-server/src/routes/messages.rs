@@ -12,9 +12,9 @@ use letta_telemetry::metrics::registry;
 use tokio::sync::mpsc;
 
 use crate::agent::{SendMessage, StepResponse, StreamEvent, user_text};
-use crate::app::AppState;
 use crate::db::{RunRow, RunStatus};
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// `POST /v1/agents/{agent_id}/messages`.
 pub(crate) async fn send(

@@ -5,9 +5,9 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 
 use crate::agent::validate_id;
-use crate::app::AppState;
 use crate::db::RunRow;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// One run's status and outcome.
 pub(crate) async fn get(

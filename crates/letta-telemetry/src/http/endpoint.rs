@@ -19,7 +19,8 @@ use axum::extract::MatchedPath;
 use http::Method;
 use opentelemetry::{StringValue, Value};
 
-use super::request_attributes::{COMMON_VALUE_SLOTS, shared_value};
+use super::shared_value::shared_value;
+use super::span_header::SpanHeader;
 
 /// The endpoint a service instance serves.
 #[derive(Debug)]
@@ -32,8 +33,9 @@ pub(crate) struct Endpoint {
     route_value: Value,
     /// The first `server.address` seen.
     host: OnceLock<StringValue>,
-    /// The first value seen of each header of [`COMMON_VALUE_SLOTS`].
-    common: [OnceLock<StringValue>; COMMON_VALUE_SLOTS.len()],
+    /// The first value seen of each common-valued header
+    /// ([`SpanHeader::common_index`]).
+    common: [OnceLock<StringValue>; SpanHeader::COMMON_COUNT],
 }
 
 impl Endpoint {
@@ -53,11 +55,10 @@ impl Endpoint {
         first_or_own(&self.host, host)
     }
 
-    /// The value of header `SPAN_HEADERS[slot]`, shared with earlier
-    /// requests when it is one of the common-valued headers and this is the
-    /// first value seen.
-    pub(crate) fn header_value(&self, slot: usize, text: &str) -> Value {
-        match COMMON_VALUE_SLOTS.iter().position(|s| *s == slot) {
+    /// The value of `header`, shared with earlier requests when it is one
+    /// of the common-valued headers and this is the first value seen.
+    pub(crate) fn header_value(&self, header: SpanHeader, text: &str) -> Value {
+        match header.common_index() {
             Some(i) => first_or_own(&self.common[i], text),
             None => shared_value(text),
         }

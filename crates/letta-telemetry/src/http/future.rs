@@ -6,10 +6,12 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use axum::body::Body;
 use axum::response::Response;
 use http::StatusCode;
 use pin_project_lite::pin_project;
 
+use super::body::TelemetryBody;
 use super::error::error_response;
 use super::recorder::{ErrorRecorded, Recorder};
 
@@ -85,7 +87,7 @@ where
         match polled {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(Ok(response))) => Poll::Ready(Ok(match recorder {
-                Some(recorder) => recorder.respond(response),
+                Some(recorder) => respond(recorder, response),
                 None => response,
             })),
             Ok(Poll::Ready(Err(error))) => {
@@ -99,13 +101,22 @@ where
                 let response = match recorder {
                     Some(recorder) => {
                         recorder.record_panic(&message);
-                        recorder.respond(panic_response())
+                        respond(recorder, panic_response())
                     }
                     None => panic_response(),
                 };
                 Poll::Ready(Ok(response))
             }
         }
+    }
+}
+
+/// Lets the recorder see the response; a body still to stream is wrapped so
+/// that its end finishes the request.
+fn respond(recorder: Recorder, mut response: Response) -> Response {
+    match recorder.respond(&mut response) {
+        Some(recorder) => response.map(|body| Body::new(TelemetryBody::new(body, recorder))),
+        None => response,
     }
 }
 

@@ -43,6 +43,8 @@ mod future;
 mod layer;
 #[cfg(feature = "axum")]
 mod metrics;
+#[cfg(feature = "axum")]
+mod path_params;
 #[cfg(any(feature = "axum", feature = "reqwest"))]
 mod propagation;
 #[cfg(feature = "axum")]
@@ -51,9 +53,17 @@ mod recorder;
 mod redact;
 #[cfg(feature = "axum")]
 mod request_attributes;
+#[cfg(feature = "axum")]
+mod request_headers;
 mod route_set;
 #[cfg(feature = "axum")]
+mod server_address;
+#[cfg(feature = "axum")]
 mod service;
+#[cfg(feature = "axum")]
+mod shared_value;
+#[cfg(feature = "axum")]
+mod span_header;
 
 #[cfg(feature = "reqwest")]
 pub use client::ClientTracing;
@@ -69,6 +79,6 @@ pub use future::ResponseFuture;
 #[cfg(feature = "axum")]
 pub use layer::TelemetryLayer;
 #[cfg(feature = "axum")]
-pub use request_attributes::SPAN_HEADERS;
-#[cfg(feature = "axum")]
 pub use service::TelemetryService;
+#[cfg(feature = "axum")]
+pub use span_header::SPAN_HEADERS;

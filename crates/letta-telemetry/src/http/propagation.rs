@@ -13,7 +13,7 @@
 #![cfg_attr(not(all(feature = "axum", feature = "reqwest")), allow(dead_code))]
 
 #[cfg(feature = "axum")]
-use super::request_attributes::W3cHeaders;
+use super::request_headers::W3cHeaders;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use opentelemetry::Context;
 use opentelemetry::propagation::{Extractor, Injector, TextMapPropagator};
@@ -177,7 +177,7 @@ fn hex_u64(digits: &[u8]) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::request_attributes::RequestHeaders;
+    use super::super::request_headers::RequestHeaders;
     use super::*;
     use opentelemetry::baggage::BaggageExt as _;
     use opentelemetry::propagation::TextMapCompositePropagator;

@@ -6,7 +6,6 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::body::Body;
 use axum::extract::MatchedPath;
 use axum::response::Response;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -14,7 +13,6 @@ use http_body::Body as _;
 use opentelemetry::trace::{Status, TraceContextExt as _};
 use opentelemetry::{Context, ContextGuard, KeyValue};
 
-use super::body::TelemetryBody;
 use super::config::{ConfigInner, StatusRule};
 use super::metrics;
 use crate::exception::record_exception;
@@ -133,14 +131,16 @@ impl Recorder {
         self.finish(Outcome::Failed);
     }
 
-    /// The response headers are ready: records the status, adds the trace
-    /// id header, and either finishes now (the body is already complete or
-    /// of known length) or hands this recorder to the response body.
-    pub(crate) fn respond(mut self, mut response: Response) -> Response {
+    /// The response headers are ready: records the status and adds the
+    /// trace id header. When the body is already complete (or of known
+    /// length) the request is finished now and `None` comes back; otherwise
+    /// the recorder comes back for the response future to hand to the body
+    /// ([`super::body::TelemetryBody`]), which finishes it at the body's end.
+    pub(crate) fn respond(mut self, response: &mut Response) -> Option<Self> {
         let status = response.status();
         self.status = Some(status.as_u16());
         if self.traced {
-            self.record_status(status, &response);
+            self.record_status(status, response);
             self.insert_trace_id(response.headers_mut());
         }
         let sse = is_event_stream(response.headers());
@@ -152,12 +152,12 @@ impl Recorder {
         let body = response.body();
         if !sse && (body.is_end_stream() || body.size_hint().exact().is_some()) {
             self.finish(Outcome::Completed);
-            return response;
+            return None;
         }
         self.streamed = true;
         // the body ends outside the response future's context
         self.in_context = false;
-        response.map(|body| Body::new(TelemetryBody::new(body, self)))
+        Some(self)
     }
 
     fn record_status(&self, status: StatusCode, response: &Response) {

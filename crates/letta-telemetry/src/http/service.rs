@@ -19,11 +19,14 @@ use super::config::HttpConfig;
 use super::endpoint::{EndpointCache, span_name, unmatched_span_name};
 use super::future::ResponseFuture;
 use super::metrics;
+use super::path_params::path_params;
 use super::propagation::extract;
 use super::recorder::Recorder;
-use super::request_attributes::{RequestHeaders, now_ms, path_params, request_attributes};
+use super::request_attributes::request_attributes;
+use super::request_headers::RequestHeaders;
 use crate::context::with_ctx_attributes_set;
 use crate::global::will_record;
+use crate::timestamp::now_ms;
 
 /// The service made by [`TelemetryLayer`](super::TelemetryLayer).
 #[derive(Debug, Clone)]

@@ -1,18 +1,52 @@
 //! The metric pipeline's configuration, read from the settings once by
 //! `init`: the output, the temporality, the reader's interval and the
-//! export timeout.
+//! export timeout; and the provider options a caller sets in code.
 
 use std::time::Duration;
 
 use opentelemetry_sdk::metrics::Temporality;
 
-use super::provider::MetricsOptions;
 use crate::output::Output;
 use crate::pipeline::PipelineError;
 use crate::settings::{self, Settings, Signal};
 
 /// File name of the embedded default metric output, under `<LETTA_DIR>/logs/`.
 pub const METRICS_FILE: &str = "metrics.json";
+
+/// Options of the meter provider that are not environment settings.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct MetricsOptions {
+    /// Period of the periodic reader (default 60 s, the OpenTelemetry default).
+    pub export_interval: Duration,
+    /// Overrides every instrument's cardinality limit when set.
+    pub cardinality_limit: Option<usize>,
+}
+
+impl Default for MetricsOptions {
+    fn default() -> Self {
+        Self {
+            export_interval: Duration::from_secs(60),
+            cardinality_limit: None,
+        }
+    }
+}
+
+impl MetricsOptions {
+    /// Sets the periodic reader's interval.
+    #[must_use]
+    pub fn with_export_interval(mut self, interval: Duration) -> Self {
+        self.export_interval = interval;
+        self
+    }
+
+    /// Overrides every instrument's cardinality limit (at least 1).
+    #[must_use]
+    pub fn with_cardinality_limit(mut self, limit: usize) -> Self {
+        self.cardinality_limit = Some(limit.max(1));
+        self
+    }
+}
 
 /// Everything the metric pipeline needs, and nothing else of the settings.
 #[derive(Debug, Clone)]

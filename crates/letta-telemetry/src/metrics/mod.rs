@@ -34,7 +34,8 @@ pub use attributes::{
     PROVIDER, QUEUE, REASON, ROUTE_CLASS, STATUS_CODE, STEP_ID, SUCCESS, TOOL_NAME,
 };
 pub use cardinality::{DEFAULT_CARDINALITY_LIMIT, cardinality_limit};
-pub use provider::{MetricsOptions, build_meter_provider};
+pub use config::MetricsOptions;
+pub use provider::build_meter_provider;
 pub use registry::{MetricRegistry, PoolEvent};
 
 #[cfg(feature = "axum")]

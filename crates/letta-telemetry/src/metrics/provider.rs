@@ -2,7 +2,7 @@
 //! OTLP-JSON file), temporality, periodic reader, and the views that set each
 //! instrument's cardinality limit.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
@@ -10,7 +10,7 @@ use opentelemetry_sdk::metrics::{Instrument, PeriodicReader, SdkMeterProvider, S
 
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 use super::bounded_exporter::BoundedExporter;
-use super::config::MetricsConfig;
+use super::config::{MetricsConfig, MetricsOptions};
 use super::file_exporter::JsonLinesMetricExporter;
 use super::self_telemetry::Counted;
 use crate::deadline::ExportDeadline;
@@ -20,41 +20,6 @@ use crate::output::Output;
 use crate::pipeline::{Pipeline, PipelineError};
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 use crate::settings::Protocol;
-
-/// Options of the meter provider that are not environment settings.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct MetricsOptions {
-    /// Period of the periodic reader (default 60 s, the OpenTelemetry default).
-    pub export_interval: Duration,
-    /// Overrides every instrument's cardinality limit when set.
-    pub cardinality_limit: Option<usize>,
-}
-
-impl Default for MetricsOptions {
-    fn default() -> Self {
-        Self {
-            export_interval: Duration::from_secs(60),
-            cardinality_limit: None,
-        }
-    }
-}
-
-impl MetricsOptions {
-    /// Sets the periodic reader's interval.
-    #[must_use]
-    pub fn with_export_interval(mut self, interval: Duration) -> Self {
-        self.export_interval = interval;
-        self
-    }
-
-    /// Overrides every instrument's cardinality limit (at least 1).
-    #[must_use]
-    pub fn with_cardinality_limit(mut self, limit: usize) -> Self {
-        self.cardinality_limit = Some(limit.max(1));
-        self
-    }
-}
 
 /// Builds a meter provider exporting to `exporter` through a periodic
 /// reader, with this crate's per-instrument cardinality limits (the

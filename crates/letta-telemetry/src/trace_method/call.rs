@@ -5,7 +5,6 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use opentelemetry::Context;
 use opentelemetry::trace::{Span as _, SpanBuilder, TraceContextExt as _, Tracer as _};
 
-use super::future::Instrumented;
 use super::meta::FnMeta;
 use super::outcome::{Outcome, panic_message};
 use super::params::Params;
@@ -85,7 +84,8 @@ fn likely_sampled(parent: &Context) -> bool {
 }
 
 impl Call {
-    /// Runs a synchronous body with the span current, records its outcome
+    /// Runs a synchronous body with the span current (the async twin,
+    /// `run_async`, lives with its future in `future.rs`), records its outcome
     /// (through `outcome`), a panic (then resumes it), and ends the span.
     #[inline]
     pub fn run_sync<R>(
@@ -107,17 +107,6 @@ impl Call {
                 resume_unwind(payload)
             }
         }
-    }
-
-    /// Wraps an async body: the span is current at every poll, and the
-    /// outcome, a panic or a cancellation is recorded.
-    #[inline]
-    pub fn run_async<F, O>(self, body: F, outcome: O) -> Instrumented<F, O>
-    where
-        F: Future,
-        O: FnOnce(&F::Output, &mut Outcome),
-    {
-        Instrumented::new(self, body, outcome)
     }
 
     pub(crate) fn context(&self) -> &Context {

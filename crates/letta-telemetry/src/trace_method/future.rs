@@ -30,12 +30,19 @@ struct CancelGuard<O> {
     call: Option<(Call, O)>,
 }
 
-impl<F: Future, O> Instrumented<F, O> {
-    pub(crate) fn new(call: Call, body: F, outcome: O) -> Self {
-        Self {
-            body: body.with_context(call.context().clone()),
+impl Call {
+    /// Wraps an async body: the span is current at every poll, and the
+    /// outcome, a panic or a cancellation is recorded.
+    #[inline]
+    pub fn run_async<F, O>(self, body: F, outcome: O) -> Instrumented<F, O>
+    where
+        F: Future,
+        O: FnOnce(&F::Output, &mut Outcome),
+    {
+        Instrumented {
+            body: body.with_context(self.context().clone()),
             guard: CancelGuard {
-                call: Some((call, outcome)),
+                call: Some((self, outcome)),
             },
         }
     }

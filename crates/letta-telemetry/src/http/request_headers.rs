@@ -1,0 +1,128 @@
+//! The headers of one request that instrumentation reads, found in one pass
+//! over the header map (cheaper than a hashed lookup per name).
+
+use http::{HeaderMap, HeaderValue};
+use opentelemetry::{Key, KeyValue, Value};
+
+use super::endpoint::Endpoint;
+use super::shared_value::shared_value;
+use super::span_header::SpanHeader;
+
+/// The span headers and W3C headers of one request. Values are turned into
+/// attribute values at most once and shared by the context attributes and
+/// the span.
+pub(crate) struct RequestHeaders<'a> {
+    found: [Option<&'a HeaderValue>; SpanHeader::COUNT],
+    values: [Option<Option<Value>>; SpanHeader::COUNT],
+    /// `traceparent`, `tracestate`, whether `baggage` is present.
+    pub(crate) w3c: W3cHeaders<'a>,
+}
+
+/// The W3C trace context headers of a request (first values).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct W3cHeaders<'a> {
+    pub(crate) traceparent: Option<&'a HeaderValue>,
+    pub(crate) tracestate: Option<&'a HeaderValue>,
+    pub(crate) baggage: bool,
+}
+
+impl<'a> RequestHeaders<'a> {
+    /// Scans `headers` once. The first value of a repeated header wins, as
+    /// with [`HeaderMap::get`].
+    pub(crate) fn scan(headers: &'a HeaderMap) -> Self {
+        let mut found: [Option<&'a HeaderValue>; SpanHeader::COUNT] = [None; SpanHeader::COUNT];
+        let mut w3c = W3cHeaders::default();
+        for (name, value) in headers {
+            match name.as_str() {
+                "traceparent" => {
+                    w3c.traceparent.get_or_insert(value);
+                }
+                "tracestate" => {
+                    w3c.tracestate.get_or_insert(value);
+                }
+                "baggage" => w3c.baggage = true,
+                other => {
+                    if let Some(header) = SpanHeader::from_name(other) {
+                        found[header.index()].get_or_insert(value);
+                    }
+                }
+            }
+        }
+        Self {
+            found,
+            values: Default::default(),
+            w3c,
+        }
+    }
+
+    /// The value of `header`, if present and visible ASCII.
+    fn get(&mut self, header: SpanHeader) -> Option<Value> {
+        self.get_or(header, None)
+    }
+
+    /// [`RequestHeaders::get`], taking the value from the endpoint's cache
+    /// of common values when it has one for this header.
+    pub(crate) fn get_or(
+        &mut self,
+        header: SpanHeader,
+        endpoint: Option<&Endpoint>,
+    ) -> Option<Value> {
+        let found = self.found[header.index()];
+        self.values[header.index()]
+            .get_or_insert_with(|| {
+                let text = found.and_then(|v| v.to_str().ok())?;
+                Some(match endpoint {
+                    Some(endpoint) => endpoint.header_value(header, text),
+                    None => shared_value(text),
+                })
+            })
+            .clone()
+    }
+
+    /// The request context attributes found in the headers, in
+    /// [`crate::context::CONTEXT_HEADERS`] order.
+    pub(crate) fn context_attributes(&mut self) -> impl Iterator<Item = KeyValue> + '_ {
+        SpanHeader::CONTEXT.iter().filter_map(move |&header| {
+            let value = self.get(header)?;
+            Some(KeyValue::new(Key::from_static_str(header.key()), value))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::span_header::SPAN_HEADERS;
+
+    #[test]
+    fn one_scan_finds_every_header_and_the_first_value_wins() {
+        let mut map = HeaderMap::new();
+        for (i, (name, _)) in SPAN_HEADERS.iter().enumerate() {
+            let name = http::HeaderName::from_static(name);
+            map.append(name.clone(), HeaderValue::from(i));
+            map.append(name, HeaderValue::from_static("second"));
+        }
+        map.insert("traceparent", HeaderValue::from_static("tp"));
+        map.insert("baggage", HeaderValue::from_static("b"));
+        let mut scanned = RequestHeaders::scan(&map);
+        for header in SpanHeader::ALL {
+            let i = header.index();
+            assert_eq!(scanned.get(header), Some(Value::from(i.to_string())), "{i}");
+        }
+        assert_eq!(
+            scanned.w3c.traceparent.map(HeaderValue::as_bytes),
+            Some(&b"tp"[..])
+        );
+        assert!(scanned.w3c.tracestate.is_none());
+        assert!(scanned.w3c.baggage);
+        let context: Vec<String> = scanned
+            .context_attributes()
+            .map(|kv| kv.key.as_str().to_owned())
+            .collect();
+        let expected: Vec<&str> = crate::context::CONTEXT_HEADERS
+            .iter()
+            .map(|(_, key)| *key)
+            .collect();
+        assert_eq!(context, expected);
+    }
+}
