@@ -51,20 +51,6 @@ const REFERENCE: &[(&str, &str)] = &[
 ];
 
 #[test]
-fn registry_is_a_noop_before_install() {
-    let r = metrics::registry();
-    assert!(!r.enabled());
-    r.record_endpoint_request("/x", "GET", 200, 1.0);
-    let rec = testing::install_metric_recorder();
-    assert!(metrics::registry().enabled());
-    let points = rec.collect();
-    assert!(
-        points.iter().all(|p| p.name.starts_with("telemetry_")),
-        "only self-telemetry, nothing recorded before install: {points:#?}"
-    );
-}
-
-#[test]
 fn every_reference_instrument_records_with_its_unit_and_temporality() {
     let rec = testing::install_metric_recorder();
     let r = metrics::registry();

@@ -1,0 +1,154 @@
+//! Database pool instruments: pool size and use (observed from the pools
+//! registered by `crate::db`), checkout latency and timeouts, connection
+//! lifetime, pool events and errors. Recorded by `crate::db`'s monitored pool.
+
+use opentelemetry::KeyValue;
+use opentelemetry::metrics::{Counter, Histogram, ObservableGauge};
+
+use super::make::Make;
+use super::pool_event::PoolEvent;
+use crate::metrics::attributes as attr;
+use crate::metrics::{buckets, observed};
+
+/// The database pool instruments.
+pub(super) struct DbPool {
+    /// The observable gauges, by name: `db_pool_in_use`, `db_pool_waiters`,
+    /// `db_pool_utilization_ratio` (in use / maximum size) and the four
+    /// `gauge_db_pool_connections_*` (total, checked out, available, and
+    /// overflow, always 0: sqlx pools have no overflow beyond their maximum).
+    /// Held, never read: dropping them would unregister their callbacks.
+    _gauges: [ObservableGauge<i64>; 6],
+    _utilization_ratio: ObservableGauge<f64>,
+    /// `db_pool_checkout_timeout_total` (counter, `1`): checkout timeouts.
+    checkout_timeout_total: Counter<u64>,
+    /// `db_checkout_latency_ms` (histogram, `ms`): time to check a connection out.
+    checkout_latency_ms: Histogram<f64>,
+    /// `hist_db_pool_connection_duration_ms` (histogram, `ms`): checkout-to-checkin time.
+    connection_duration_ms: Histogram<f64>,
+    /// `count_db_pool_connection_events` (counter, `1`): pool events by `event`.
+    connection_events: Counter<u64>,
+    /// `count_db_pool_connection_errors` (counter, `1`): pool errors (`exception_type`).
+    connection_errors: Counter<u64>,
+}
+
+/// A gauge observing one figure of every registered pool.
+fn pool_gauge(
+    make: &Make<'_>,
+    name: &'static str,
+    description: &'static str,
+    read: fn(&observed::PoolSnapshot) -> i64,
+) -> ObservableGauge<i64> {
+    make.meter
+        .i64_observable_gauge(name)
+        .with_description(description)
+        .with_unit("1")
+        .with_callback(move |obs| {
+            observed::for_each_pool(|p| obs.observe(read(&p.snapshot()), p.attributes()));
+        })
+        .build()
+}
+
+impl DbPool {
+    pub(super) fn new(make: &Make<'_>) -> Self {
+        let g = |name, description, read| pool_gauge(make, name, description, read);
+        DbPool {
+            _gauges: [
+                g("db_pool_in_use", "Connections in use", |s| s.total - s.idle),
+                g("db_pool_waiters", "Tasks waiting for a connection", |s| {
+                    s.waiters
+                }),
+                g(
+                    "gauge_db_pool_connections_total",
+                    "Total number of connections in the database pool",
+                    |s| s.total,
+                ),
+                g(
+                    "gauge_db_pool_connections_checked_out",
+                    "Number of connections currently checked out from the pool",
+                    |s| s.checked_out,
+                ),
+                g(
+                    "gauge_db_pool_connections_available",
+                    "Number of available connections in the pool",
+                    |s| s.idle,
+                ),
+                g(
+                    "gauge_db_pool_connections_overflow",
+                    "Number of overflow connections in the pool",
+                    |_| 0,
+                ),
+            ],
+            _utilization_ratio: make
+                .meter
+                .f64_observable_gauge("db_pool_utilization_ratio")
+                .with_unit("1")
+                .with_description("Connections in use divided by the pool's maximum size")
+                .with_callback(|obs| {
+                    observed::for_each_pool(|p| {
+                        let s = p.snapshot();
+                        if s.max > 0 {
+                            obs.observe((s.total - s.idle) as f64 / s.max as f64, p.attributes());
+                        }
+                    });
+                })
+                .build(),
+            checkout_timeout_total: make.counter(
+                "db_pool_checkout_timeout_total",
+                "Connection checkout timeouts",
+            ),
+            checkout_latency_ms: make.hist(
+                "db_checkout_latency_ms",
+                "ms",
+                "Time to check a connection out of the pool (ms)",
+                buckets::SHORT_LATENCY_MS,
+            ),
+            connection_duration_ms: make.hist(
+                "hist_db_pool_connection_duration_ms",
+                "ms",
+                "Duration of database connection usage in milliseconds",
+                buckets::LATENCY_MS,
+            ),
+            connection_events: make.counter(
+                "count_db_pool_connection_events",
+                "Count of database connection pool events",
+            ),
+            connection_errors: make.counter(
+                "count_db_pool_connection_errors",
+                "Count of database connection pool errors",
+            ),
+        }
+    }
+
+    pub(super) fn add_event(&self, pool: &[KeyValue], event: PoolEvent) {
+        let mut a = Vec::with_capacity(pool.len() + 1);
+        a.extend_from_slice(pool);
+        a.push(KeyValue::new(attr::EVENT, event.as_str()));
+        self.connection_events.add(1, &a);
+    }
+
+    pub(super) fn add_error(&self, pool: &[KeyValue], exception_type: &str) {
+        let mut a = Vec::with_capacity(pool.len() + 1);
+        a.extend_from_slice(pool);
+        a.push(KeyValue::new(
+            attr::EXCEPTION_TYPE,
+            exception_type.to_owned(),
+        ));
+        self.connection_errors.add(1, &a);
+    }
+
+    pub(super) fn record_checkout_latency(&self, pool: &[KeyValue], latency_ms: f64) {
+        let mut a = pool.to_vec();
+        attr::extend_with_context(&mut a);
+        self.checkout_latency_ms.record(latency_ms, &a);
+    }
+
+    pub(super) fn add_checkout_timeout(&self, pool: &[KeyValue]) {
+        let mut a = pool.to_vec();
+        attr::extend_with_context(&mut a);
+        self.checkout_timeout_total.add(1, &a);
+    }
+
+    pub(super) fn record_connection_duration(&self, pool: &[KeyValue], duration_ms: f64) {
+        self.connection_duration_ms.record(duration_ms, pool);
+    }
+}
