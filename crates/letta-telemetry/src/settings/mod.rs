@@ -43,15 +43,18 @@
 //! ```
 
 mod builder;
+mod defaults;
 mod env;
 mod error;
 mod limits;
 mod otlp;
 mod parse;
+mod registry;
 mod render;
 mod resolve_sdk;
 mod resolver;
 mod sdk;
+mod signal;
 mod source;
 mod values;
 pub mod vars;
@@ -65,29 +68,14 @@ pub use env::EnvSource;
 pub use error::{SettingProblem, SettingsError};
 pub use limits::ExportLimits;
 pub use otlp::{OtlpSettings, SignalOtlpSettings};
+pub use registry::{Field, Group, SETTINGS, SettingSpec, UNMAPPED, VariableDoc, docs_table};
 pub use sdk::{ExporterKind, LogBatchSettings, Propagator, SdkSettings, SpanLimitSettings};
-pub use source::{Field, Source};
+pub use signal::Destination;
+pub use source::Source;
 pub use values::{Compression, InvalidValue, Protocol, SamplerSetting, Signal, Temporality};
 pub use warning::{SettingWarning, WarningKind};
 
 use source::Provenance;
-
-/// Where a signal goes ([`Settings::destination`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Destination {
-    /// OTLP to this endpoint.
-    Otlp {
-        /// The signal's endpoint ([`Settings::endpoint`]).
-        endpoint: String,
-    },
-    /// The local files under `<LETTA_DIR>/logs/` (for logs: `Letta.log` only).
-    LocalFiles,
-    /// One line per item on stdout (`OTEL_*_EXPORTER=console`).
-    Console,
-    /// Not exported.
-    Off,
-}
 
 /// The effective telemetry settings.
 ///
@@ -191,109 +179,6 @@ pub struct Settings {
     provenance: Provenance,
 }
 
-impl std::fmt::Debug for Settings {
-    /// Every field, secrets masked as in [`Settings::render`].
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let shown = |field| render::shown_value(self, field);
-        f.debug_struct("Settings")
-            .field("enable_datadog", &self.enable_datadog)
-            .field("datadog_agent_host", &self.datadog_agent_host)
-            .field("datadog_agent_port", &self.datadog_agent_port)
-            .field("datadog_service_name", &self.datadog_service_name)
-            .field("datadog_profiling_enabled", &self.datadog_profiling_enabled)
-            .field(
-                "datadog_profiling_memory_enabled",
-                &self.datadog_profiling_memory_enabled,
-            )
-            .field(
-                "datadog_profiling_heap_enabled",
-                &self.datadog_profiling_heap_enabled,
-            )
-            .field(
-                "datadog_git_repository_url",
-                &shown(Field::DatadogGitRepositoryUrl),
-            )
-            .field("datadog_git_commit_sha", &self.datadog_git_commit_sha)
-            .field("datadog_main_package", &self.datadog_main_package)
-            .field(
-                "otel_preferred_temporality",
-                &self.otel_preferred_temporality,
-            )
-            .field("disable_tracing", &self.disable_tracing)
-            .field("verbose_telemetry_logging", &self.verbose_telemetry_logging)
-            .field("sdk_disabled", &self.sdk_disabled)
-            .field("excluded_endpoints_regex", &self.excluded_endpoints_regex)
-            .field("metrics_endpoints_regex", &self.metrics_endpoints_regex)
-            .field("otlp", &self.otlp)
-            .field("service_name", &self.service_name)
-            .field("service_version", &self.service_version)
-            .field("environment", &self.environment)
-            .field("env_name", &self.env_name)
-            .field("resource_attributes", &shown(Field::ResourceAttributes))
-            .field("sampler", &self.sampler)
-            .field("letta_dir", &self.letta_dir)
-            .field("json_logging", &self.json_logging)
-            .field("debug", &self.debug)
-            .field("metric_export_interval", &self.metric_export_interval)
-            .field("limits", &self.limits)
-            .field("legacy_attributes", &self.legacy_attributes)
-            .field("sdk", &self.sdk)
-            .field("warnings", &self.warnings)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Default for Settings {
-    /// The defaults, without reading the environment (`letta_dir` is the
-    /// relative `.letta`; [`Settings::from_env`] uses `$HOME/.letta`).
-    fn default() -> Self {
-        let mut settings = Self {
-            enable_datadog: false,
-            datadog_agent_host: "localhost".into(),
-            datadog_agent_port: 8126,
-            datadog_service_name: "letta-server".into(),
-            datadog_profiling_enabled: false,
-            datadog_profiling_memory_enabled: false,
-            datadog_profiling_heap_enabled: false,
-            datadog_git_repository_url: None,
-            datadog_git_commit_sha: None,
-            datadog_main_package: "letta".into(),
-            otel_preferred_temporality: Temporality::Delta,
-            disable_tracing: false,
-            verbose_telemetry_logging: false,
-            sdk_disabled: false,
-            excluded_endpoints_regex: crate::http::DEFAULT_EXCLUDED_ROUTES
-                .map(String::from)
-                .to_vec(),
-            metrics_endpoints_regex: crate::http::DEFAULT_METRIC_ROUTES
-                .map(String::from)
-                .to_vec(),
-            otlp: OtlpSettings {
-                timeout: Duration::from_secs(10),
-                ..OtlpSettings::default()
-            },
-            service_name: "letta-server".into(),
-            service_version: env!("CARGO_PKG_VERSION").into(),
-            environment: None,
-            env_name: None,
-            resource_attributes: Vec::new(),
-            sampler: SamplerSetting::default(),
-            letta_dir: PathBuf::from(".letta"),
-            json_logging: false,
-            debug: false,
-            console_logs: true,
-            metric_export_interval: Duration::from_secs(60),
-            limits: ExportLimits::default(),
-            legacy_attributes: true,
-            sdk: SdkSettings::default(),
-            warnings: Vec::new(),
-            provenance: Provenance::default(),
-        };
-        settings.record_sources(|_| Source::Default);
-        settings
-    }
-}
-
 impl Settings {
     /// A builder: values set in code win over the environment.
     pub fn builder() -> SettingsBuilder {
@@ -324,172 +209,6 @@ impl Settings {
     /// Whether spans are produced at all.
     pub fn tracing_enabled(&self) -> bool {
         !self.sdk_disabled && !self.disable_tracing
-    }
-
-    /// The protocol of `signal`: its own variable, else the generic one.
-    pub fn protocol(&self, signal: Signal) -> Protocol {
-        let specific = match signal {
-            Signal::Traces => self.otlp.traces_protocol,
-            Signal::Metrics => self.otlp.metrics_protocol,
-            Signal::Logs => self.otlp.logs_protocol,
-        };
-        specific.unwrap_or(self.otlp.protocol)
-    }
-
-    /// The OTLP endpoint of `signal`, or `None` when no endpoint is set (then
-    /// the signal goes to local files).
-    ///
-    /// A per-signal endpoint is used as-is. The generic endpoint is used as-is
-    /// for gRPC; for HTTP, `v1/traces`, `v1/metrics` or `v1/logs` is appended,
-    /// as the OTLP specification says.
-    pub fn endpoint(&self, signal: Signal) -> Option<String> {
-        let specific = match signal {
-            Signal::Traces => &self.otlp.traces_endpoint,
-            Signal::Metrics => &self.otlp.metrics_endpoint,
-            Signal::Logs => &self.otlp.logs_endpoint,
-        };
-        if let Some(e) = specific {
-            return Some(e.clone());
-        }
-        let generic = self.otlp.endpoint.as_deref()?;
-        if self.protocol(signal).is_http() {
-            Some(parse::join_signal_path(generic, signal.http_path()))
-        } else {
-            Some(generic.to_string())
-        }
-    }
-
-    /// What `signal` sets for itself.
-    fn own(&self, signal: Signal) -> &SignalOtlpSettings {
-        match signal {
-            Signal::Traces => &self.otlp.traces,
-            Signal::Metrics => &self.otlp.metrics,
-            Signal::Logs => &self.otlp.logs,
-        }
-    }
-
-    /// The OTLP headers of `signal`: its own variable, else the generic one.
-    pub fn headers(&self, signal: Signal) -> &[(String, String)] {
-        self.own(signal)
-            .headers
-            .as_deref()
-            .unwrap_or(&self.otlp.headers)
-    }
-
-    /// The OTLP export timeout of `signal`: its own variable, else the
-    /// generic one.
-    pub fn timeout(&self, signal: Signal) -> Duration {
-        self.own(signal).timeout.unwrap_or(self.otlp.timeout)
-    }
-
-    /// The OTLP compression of `signal` (`None`: none): its own variable,
-    /// else the generic one.
-    pub fn compression(&self, signal: Signal) -> Option<Compression> {
-        self.own(signal)
-            .compression
-            .unwrap_or(self.otlp.compression)
-    }
-
-    /// The CA file of `signal`'s collector: its own variable, else the
-    /// generic one.
-    pub fn certificate(&self, signal: Signal) -> Option<&std::path::Path> {
-        self.own(signal)
-            .certificate
-            .as_deref()
-            .or(self.otlp.certificate.as_deref())
-    }
-
-    /// Whether a schemeless gRPC endpoint of `signal` is plaintext: its own
-    /// `_INSECURE` variable, else `OTEL_EXPORTER_OTLP_INSECURE`.
-    pub fn insecure(&self, signal: Signal) -> bool {
-        self.own(signal).insecure.unwrap_or(self.otlp.insecure)
-    }
-
-    /// The client certificate and key files of `signal` for mTLS, each its
-    /// own variable else the generic one; `None` unless both are set.
-    pub fn client_identity(&self, signal: Signal) -> Option<(&std::path::Path, &std::path::Path)> {
-        let own = self.own(signal);
-        let cert = own
-            .client_certificate
-            .as_deref()
-            .or(self.otlp.client_certificate.as_deref())?;
-        let key = own
-            .client_key
-            .as_deref()
-            .or(self.otlp.client_key.as_deref())?;
-        Some((cert, key))
-    }
-
-    /// [`Settings::endpoint`] of traces.
-    pub fn traces_endpoint(&self) -> Option<String> {
-        self.endpoint(Signal::Traces)
-    }
-
-    /// [`Settings::endpoint`] of metrics.
-    pub fn metrics_endpoint(&self) -> Option<String> {
-        self.endpoint(Signal::Metrics)
-    }
-
-    /// [`Settings::endpoint`] of logs.
-    pub fn logs_endpoint(&self) -> Option<String> {
-        self.endpoint(Signal::Logs)
-    }
-
-    /// Where `signal` goes, as [`init`](crate::init) installs it.
-    ///
-    /// Traces and metrics are off when tracing is (as in the reference, where
-    /// both start together) or when their `OTEL_*_EXPORTER` is `none`. Logs
-    /// are always written to the console (stderr) and `Letta.log`; their
-    /// destination is where they are *exported* besides, off only with
-    /// `OTEL_SDK_DISABLED` or `OTEL_LOGS_EXPORTER=none`.
-    ///
-    /// ```
-    /// use letta_telemetry::settings::{Destination, Settings, Signal};
-    ///
-    /// let s = Settings::from_vars([
-    ///     ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4317"),
-    ///     ("OTEL_METRICS_EXPORTER", "console"),
-    ///     ("OTEL_LOGS_EXPORTER", "none"),
-    /// ])?;
-    /// assert_eq!(
-    ///     s.destination(Signal::Traces),
-    ///     Destination::Otlp { endpoint: "http://localhost:4317".into() }
-    /// );
-    /// assert_eq!(s.destination(Signal::Metrics), Destination::Console);
-    /// assert_eq!(s.destination(Signal::Logs), Destination::Off);
-    /// # Ok::<(), letta_telemetry::SettingsError>(())
-    /// ```
-    pub fn destination(&self, signal: Signal) -> Destination {
-        let (on, exporter) = match signal {
-            Signal::Traces => (self.tracing_enabled(), self.sdk.traces_exporter),
-            Signal::Metrics => (self.tracing_enabled(), self.sdk.metrics_exporter),
-            Signal::Logs => (!self.sdk_disabled, self.sdk.logs_exporter),
-        };
-        match exporter {
-            _ if !on => Destination::Off,
-            ExporterKind::None => Destination::Off,
-            ExporterKind::Console => Destination::Console,
-            ExporterKind::Otlp => match self.endpoint(signal) {
-                Some(endpoint) => Destination::Otlp { endpoint },
-                None => Destination::LocalFiles,
-            },
-        }
-    }
-
-    /// Whether traces are exported over OTLP ([`Settings::destination`]).
-    pub fn traces_to_otlp(&self) -> bool {
-        matches!(self.destination(Signal::Traces), Destination::Otlp { .. })
-    }
-
-    /// Whether metrics are exported over OTLP ([`Settings::destination`]).
-    pub fn metrics_to_otlp(&self) -> bool {
-        matches!(self.destination(Signal::Metrics), Destination::Otlp { .. })
-    }
-
-    /// Whether logs are exported over OTLP ([`Settings::destination`]). The
-    /// console and `Letta.log` are written in every case.
-    pub fn logs_to_otlp(&self) -> bool {
-        matches!(self.destination(Signal::Logs), Destination::Otlp { .. })
     }
 
     /// The `deployment.environment` of the resource: `LETTA_ENVIRONMENT`

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::Settings;
 use super::parse::looks_secret;
-use super::source::Field;
+use super::registry::Field;
 use crate::redact::mask_url;
 
 const UNSET: &str = "<unset>";
@@ -291,4 +291,81 @@ pub(crate) fn render(s: &Settings) -> String {
         }
     }
     out
+}
+
+impl std::fmt::Debug for Settings {
+    /// Every setting by its key, secrets masked as in [`Settings::render`].
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut map = f.debug_map();
+        for &field in Field::ALL {
+            map.entry(&field.key(), &shown_value(self, field));
+        }
+        map.entry(&"warnings", &self.warnings());
+        map.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::super::{Field, SETTINGS, Settings};
+    use super::shown_value;
+
+    /// Every variable that can carry a secret, with one planted.
+    const PLANTED: &[(&str, &str)] = &[
+        ("OTEL_EXPORTER_OTLP_HEADERS", "api-key=s3cr3t"),
+        ("OTEL_EXPORTER_OTLP_TRACES_HEADERS", "api-key=s3cr3t"),
+        ("OTEL_EXPORTER_OTLP_METRICS_HEADERS", "api-key=s3cr3t"),
+        ("OTEL_EXPORTER_OTLP_LOGS_HEADERS", "api-key=s3cr3t"),
+        (
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "http://u:s3cr3t@collector:4317",
+        ),
+        (
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            "http://u:s3cr3t@c:4317",
+        ),
+        (
+            "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+            "http://u:s3cr3t@c:4317",
+        ),
+        ("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", "http://u:s3cr3t@c:4317"),
+        ("OTEL_RESOURCE_ATTRIBUTES", "team=agents,api_token=s3cr3t"),
+        (
+            "LETTA_TELEMETRY_DATADOG_GIT_REPOSITORY_URL",
+            "https://u:s3cr3t@github.com/org/repo",
+        ),
+    ];
+
+    #[test]
+    fn settings_flagged_secret_are_the_ones_that_can_leak_and_are_masked() {
+        let settings = Settings::from_vars(PLANTED.iter().copied()).expect("valid settings");
+        for spec in SETTINGS {
+            let shown = shown_value(&settings, spec.field);
+            assert!(!shown.contains("s3cr3t"), "{} shows {shown}", spec.key);
+        }
+        assert!(!format!("{settings:?}").contains("s3cr3t"));
+        assert!(!settings.render().contains("s3cr3t"));
+        let planted: BTreeSet<Field> = SETTINGS
+            .iter()
+            .filter(|s| {
+                s.variables
+                    .iter()
+                    .any(|v| PLANTED.iter().any(|(p, _)| p == v))
+            })
+            .map(|s| s.field)
+            .collect();
+        let flagged: BTreeSet<Field> = SETTINGS
+            .iter()
+            .filter(|s| s.secret)
+            .map(|s| s.field)
+            .collect();
+        assert_eq!(
+            planted, flagged,
+            "the secret flag and the planted variables"
+        );
+        // The values are there, only masked.
+        assert_eq!(settings.otlp.headers[0].1, "s3cr3t");
+    }
 }

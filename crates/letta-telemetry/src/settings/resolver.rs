@@ -7,7 +7,8 @@ use std::time::Duration;
 use super::env::EnvSource;
 use super::error::SettingProblem;
 use super::parse::{self, parse_bool};
-use super::source::{Field, Source};
+use super::registry::Field;
+use super::source::Source;
 use super::values::{InvalidValue, Protocol, RATIO_FORM, SamplerSetting};
 use super::vars as v;
 use super::warning::SettingWarning;
@@ -56,7 +57,7 @@ impl Resolver<'_> {
     /// value means something else (parsed, so `false` and `0` agree) gets a
     /// [`SettingWarning::Shadowed`]. An invalid value is reported as shown by
     /// `mask` (secrets masked).
-    pub(super) fn env_value<T: PartialEq>(
+    pub(super) fn env_value_from<T: PartialEq>(
         &mut self,
         field: Field,
         names: &[&'static str],
@@ -86,56 +87,45 @@ impl Resolver<'_> {
         }
     }
 
+    /// [`Resolver::env_value_from`] the variables of `field` in the registry.
+    pub(super) fn env_value<T: PartialEq>(
+        &mut self,
+        field: Field,
+        mask: fn(&str) -> String,
+        parse: impl Fn(&str) -> Result<T, InvalidValue>,
+    ) -> Option<T> {
+        self.env_value_from(field, field.variables(), mask, parse)
+    }
+
     /// Code, else the environment; `None` means "use the default".
     pub(super) fn value<T: PartialEq>(
         &mut self,
         field: Field,
         code: Option<T>,
-        names: &[&'static str],
         parse: impl Fn(&str) -> Result<T, InvalidValue>,
     ) -> Option<T> {
         if let Some(value) = code {
             self.sources.push((field, Source::Code));
             return Some(value);
         }
-        self.env_value(field, names, str::to_owned, parse)
+        self.env_value(field, str::to_owned, parse)
     }
 
-    pub(super) fn boolean(
-        &mut self,
-        field: Field,
-        code: Option<bool>,
-        names: &[&'static str],
-    ) -> Option<bool> {
-        self.value(field, code, names, parse_bool)
+    pub(super) fn boolean(&mut self, field: Field, code: Option<bool>) -> Option<bool> {
+        self.value(field, code, parse_bool)
     }
 
-    pub(super) fn string(
-        &mut self,
-        field: Field,
-        code: Option<String>,
-        names: &[&'static str],
-    ) -> Option<String> {
-        self.value(field, code, names, |s| Ok(s.trim().to_string()))
-    }
-
-    pub(super) fn code_only(&mut self, field: Field, code: Option<String>) -> Option<String> {
-        self.value(field, code, &[], |s| Ok(s.to_string()))
+    pub(super) fn string(&mut self, field: Field, code: Option<String>) -> Option<String> {
+        self.value(field, code, |s| Ok(s.trim().to_string()))
     }
 
     /// A positive duration: milliseconds in the environment.
-    pub(super) fn duration(
-        &mut self,
-        field: Field,
-        code: Option<Duration>,
-        method: &str,
-        names: &[&'static str],
-    ) -> Option<Duration> {
+    pub(super) fn duration(&mut self, field: Field, code: Option<Duration>) -> Option<Duration> {
         if code.is_some_and(|d| d.is_zero()) {
-            self.code_problem(method, "0ms", "a positive duration");
+            self.code_problem(field.method(), "0ms", "a positive duration");
             return None;
         }
-        self.value(field, code, names, parse::parse_millis)
+        self.value(field, code, parse::parse_millis)
     }
 
     /// A list of regexes: comma-separated in the environment; each must
@@ -144,39 +134,29 @@ impl Resolver<'_> {
         &mut self,
         field: Field,
         code: Option<Vec<String>>,
-        method: &str,
-        names: &[&'static str],
     ) -> Option<Vec<String>> {
         if let Some(patterns) = &code
             && let Err(e) = parse::check_regex_list(patterns)
         {
-            self.code_problem(method, patterns.join(","), e.expected);
+            self.code_problem(field.method(), patterns.join(","), e.expected);
             return None;
         }
-        self.value(field, code, names, parse::parse_regex_list)
+        self.value(field, code, parse::parse_regex_list)
     }
 
     /// A positive count.
-    pub(super) fn count(
-        &mut self,
-        field: Field,
-        code: Option<usize>,
-        method: &str,
-        names: &[&'static str],
-    ) -> Option<usize> {
+    pub(super) fn count(&mut self, field: Field, code: Option<usize>) -> Option<usize> {
         if code == Some(0) {
-            self.code_problem(method, "0", "a positive integer");
+            self.code_problem(field.method(), "0", "a positive integer");
             return None;
         }
-        self.value(field, code, names, parse::parse_positive_usize)
+        self.value(field, code, parse::parse_positive_usize)
     }
 
     pub(super) fn endpoint(
         &mut self,
         field: Field,
         code: Option<String>,
-        method: &str,
-        names: &[&'static str],
         protocol: Protocol,
         insecure: bool,
     ) -> Option<String> {
@@ -187,11 +167,11 @@ impl Resolver<'_> {
                     Some(e)
                 }
                 Err(e) => {
-                    self.code_problem(method, crate::redact::mask_url(&raw), e.expected);
+                    self.code_problem(field.method(), crate::redact::mask_url(&raw), e.expected);
                     None
                 }
             },
-            None => self.env_value(field, names, crate::redact::mask_url, |s| {
+            None => self.env_value(field, crate::redact::mask_url, |s| {
                 parse::parse_endpoint(s, protocol, insecure)
             }),
         }
@@ -203,10 +183,9 @@ impl Resolver<'_> {
         env_name: Option<&str>,
         resource_attributes: &[(String, String)],
     ) -> Option<String> {
-        if code.is_some() {
-            return self.string(Field::ServiceName, code, &[]);
-        }
-        if let Some(name) = self.string(Field::ServiceName, None, &[v::OTEL_SERVICE_NAME]) {
+        // Code, else OTEL_SERVICE_NAME; `string` reads the variable only when
+        // there is no value from code.
+        if let Some(name) = self.string(Field::ServiceName, code) {
             return Some(name);
         }
         if let Some(env_name) = env_name {
@@ -289,9 +268,7 @@ impl Resolver<'_> {
                 _ => PathBuf::from(s),
             }
         };
-        if let Some(dir) = self.value(Field::LettaDir, code, &[v::LETTA_DIR], |s| {
-            Ok(expand(s.trim()))
-        }) {
+        if let Some(dir) = self.value(Field::LettaDir, code, |s| Ok(expand(s.trim()))) {
             return dir;
         }
         match home {

@@ -157,7 +157,7 @@ pub(crate) fn unknown_variables(env: &EnvSource) -> Vec<SettingWarning> {
         if !vars::WATCHED_PREFIXES.iter().any(|p| upper.starts_with(p)) {
             continue;
         }
-        if vars::KNOWN.contains(&upper.as_str()) {
+        if super::registry::known_variables().any(|k| k == upper) {
             continue;
         }
         if let Some(hint) = unsupported_hint(&upper) {
@@ -192,9 +192,9 @@ const MAX_TYPO_EDITS: usize = 3;
 /// The known variable closest to `upper` by edit distance (ties: the first),
 /// if it is close enough to be a typo.
 fn closest(upper: &str) -> Option<&'static str> {
-    vars::KNOWN
-        .iter()
-        .map(|k| (strsim::levenshtein(upper, k), *k))
+    super::registry::known_variables()
+        .filter(|k| vars::WATCHED_PREFIXES.iter().any(|p| k.starts_with(p)))
+        .map(|k| (strsim::levenshtein(upper, k), k))
         .min_by_key(|(d, _)| *d)
         .filter(|(d, _)| *d <= MAX_TYPO_EDITS)
         .map(|(_, k)| k)
