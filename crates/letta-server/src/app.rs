@@ -32,7 +32,7 @@ pub struct RunningServer {
     provider: Option<OfflineProviderHandle>,
     runs: BackgroundRuns,
     shutdown_timeout: Duration,
-    _runtime_monitor: letta_telemetry::runtime::RuntimeMonitor,
+    _runtime_monitor: letta_telemetry::runtime_metrics::RuntimeMonitor,
 }
 
 impl Server {
@@ -126,7 +126,7 @@ impl Server {
             provider,
             runs,
             shutdown_timeout: config.shutdown_timeout,
-            _runtime_monitor: letta_telemetry::runtime::RuntimeMonitor::start(),
+            _runtime_monitor: letta_telemetry::runtime_metrics::RuntimeMonitor::start(),
         })
     }
 }

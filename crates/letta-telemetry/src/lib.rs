@@ -20,11 +20,11 @@
 //! OTLP-JSON lines under `<LETTA_DIR>/logs/`, so no collector is needed.
 
 mod console;
+mod current_span;
 mod deadline;
 mod exception;
 mod export_runtime;
 mod global;
-mod helpers;
 mod init;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 mod otlp_transport;
@@ -47,15 +47,15 @@ pub mod logs;
 pub mod metrics;
 pub mod redact;
 #[cfg(feature = "runtime-metrics")]
-pub mod runtime;
+pub mod runtime_metrics;
 pub mod settings;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod trace_method;
 pub mod traces;
 
+pub use current_span::{log_attributes, log_event, trace_id};
 pub use global::{tracer, tracing_enabled};
-pub use helpers::{log_attributes, log_event, trace_id};
 pub use init::{InitError, TelemetryGuard, init};
 pub use letta_telemetry_macros::{TelemetryId, trace_method};
 pub use pipeline::PipelineError;

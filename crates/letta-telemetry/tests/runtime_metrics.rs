@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use letta_telemetry::runtime::{self, RuntimeMonitor};
+use letta_telemetry::runtime_metrics::{self as runtime, RuntimeMonitor};
 use letta_telemetry::testing::{self, PointValue};
 use opentelemetry::Value;
 

@@ -1,6 +1,6 @@
 //! Scheduler instruments: lag seen by the heartbeat watchdog, the executor's
 //! backlog and live tasks. The watchdog records the lag; the two gauges are
-//! read from the runtimes registered with `crate::runtime`.
+//! read from the runtimes registered with `crate::runtime_metrics`.
 
 use opentelemetry::KeyValue;
 use opentelemetry::metrics::{Histogram, ObservableGauge};
@@ -16,7 +16,7 @@ pub(super) struct Scheduler {
     event_loop_lag_ms: Histogram<f64>,
     /// `executor_backlog` (observable gauge, `1`): backlog of the executor, by
     /// `queue` (`global`: tokio's injection queue; `blocking`: blocking jobs
-    /// started through `crate::runtime::spawn_blocking` and not yet running).
+    /// started through `crate::runtime_metrics::spawn_blocking` and not yet running).
     /// Held, never read: dropping it would unregister its callback.
     _executor_backlog: ObservableGauge<i64>,
     /// `asyncio_task_count` (observable gauge, `1`): live tasks on the runtime.

@@ -13,8 +13,8 @@
 //!
 //! ```no_run
 //! # async fn demo() {
-//! let _monitor = letta_telemetry::runtime::RuntimeMonitor::start();
-//! let n = letta_telemetry::runtime::spawn_blocking(|| 40 + 2).await;
+//! let _monitor = letta_telemetry::runtime_metrics::RuntimeMonitor::start();
+//! let n = letta_telemetry::runtime_metrics::spawn_blocking(|| 40 + 2).await;
 //! # }
 //! ```
 

@@ -1,5 +1,5 @@
-//! Span helpers of the reference: `trace_id` (the reference's
-//! `get_trace_id`), `log_event`, `log_attributes`.
+//! The current span, for code that does not hold it: `trace_id` (the
+//! reference's `get_trace_id`), `log_event` and `log_attributes`.
 
 use std::time::SystemTime;
 
