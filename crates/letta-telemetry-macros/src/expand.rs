@@ -9,29 +9,20 @@ use syn::{
 
 use crate::attr::Options;
 
-/// Parameters skipped by default (reference §4; the runtime crate documents
-/// the same list as `SKIPPED_PARAMETERS`).
-const SKIPPED: [&str; 16] = [
-    "agent_state",
-    "messages",
-    "in_context_messages",
-    "message_sequence",
-    "content",
-    "tool_returns",
-    "memory",
-    "sources",
-    "context",
-    "source_code",
-    "system",
-    "text_chunks",
-    "embeddings",
-    "embedding",
-    "file_bytes",
-    "chunks",
-];
-
-/// Parameters recorded even when skipped by default or by `skip_all`.
-const NEVER_SKIPPED: [&str; 1] = ["request_data"];
+/// How one recorded parameter is treated. The default lists
+/// (`SKIPPED_PARAMETERS`, `NEVER_SKIPPED_PARAMETERS`) live in the runtime
+/// crate only: the generated code asks the parameter's static.
+#[derive(Clone, Copy)]
+enum Rule {
+    /// Named in `include(...)`: recorded.
+    Record,
+    /// Named in `skip(...)`: skipped.
+    Skip,
+    /// Named nowhere: skipped when the default list says so.
+    Default,
+    /// Under `skip_all`: skipped unless never skipped.
+    SkipAll,
+}
 
 /// How the span is named when `name = "..."` is absent.
 enum Naming {
@@ -137,22 +128,20 @@ fn expand_fn(options: Options, item: ItemFn, naming: &Naming) -> syn::Result<Tok
     let fn_name = sig.ident.to_string();
     let fn_name = fn_name.strip_prefix("r#").unwrap_or(&fn_name).to_owned();
 
-    let params: Vec<Param> = sig
-        .inputs
-        .iter()
-        .filter_map(|arg| match arg {
-            FnArg::Typed(t) => match &*t.pat {
-                Pat::Ident(p) => {
-                    let name = p.ident.to_string();
-                    let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
-                    Some(Param {
-                        ident: p.ident.clone(),
-                        name,
-                    })
-                }
-                _ => None,
-            },
-            FnArg::Receiver(_) => None,
+    // Every binding of every typed parameter, destructured ones included
+    // (`(a, b): (i32, i32)` records `a` and `b`).
+    let mut idents = Vec::new();
+    for arg in &sig.inputs {
+        if let FnArg::Typed(t) = arg {
+            bindings(&t.pat, &mut idents);
+        }
+    }
+    let params: Vec<Param> = idents
+        .into_iter()
+        .map(|ident| {
+            let name = ident.to_string();
+            let name = name.strip_prefix("r#").unwrap_or(&name).to_owned();
+            Param { ident, name }
         })
         .collect();
 
@@ -174,16 +163,20 @@ fn expand_fn(options: Options, item: ItemFn, naming: &Naming) -> syn::Result<Tok
         list.as_ref()
             .is_some_and(|(_, l)| l.iter().any(|i| i == &p.ident))
     };
-    let recorded: Vec<(&Param, bool)> = params
+    let recorded: Vec<(&Param, Rule)> = params
         .iter()
         .filter(|p| options.include.is_none() || in_list(&options.include, p))
         .map(|p| {
-            let never = NEVER_SKIPPED.contains(&p.name.as_str());
-            let skipped = in_list(&options.skip, p)
-                || (options.include.is_none()
-                    && !never
-                    && (options.skip_all.is_some() || SKIPPED.contains(&p.name.as_str())));
-            (p, skipped)
+            let rule = if in_list(&options.skip, p) {
+                Rule::Skip
+            } else if options.include.is_some() {
+                Rule::Record
+            } else if options.skip_all.is_some() {
+                Rule::SkipAll
+            } else {
+                Rule::Default
+            };
+            (p, rule)
         })
         .collect();
 
@@ -216,20 +209,27 @@ fn expand_fn(options: Options, item: ItemFn, naming: &Naming) -> syn::Result<Tok
         let key = format!("parameter.{name}");
         quote!(#private::Param::new(#name, #key))
     });
-    let captures = recorded.iter().enumerate().map(|(i, (p, skipped))| {
+    let captures = recorded.iter().enumerate().map(|(i, (p, rule))| {
         let ident = &p.ident;
-        if *skipped {
-            quote_spanned! {ident.span()=>
-                __lt_params.skipped(&__LT_PARAMS[#i], || {
-                    (&&&#private::IdProbe(&#ident)).lt_excluded()
-                });
-            }
-        } else {
-            quote_spanned! {ident.span()=>
-                __lt_params.param(&__LT_PARAMS[#i], |__lt_slot| {
-                    (&&&#private::Probe(&#ident)).lt_capture(__lt_slot)
-                });
-            }
+        let skip = quote_spanned! {ident.span()=>
+            __lt_params.skipped(&__LT_PARAMS[#i], || {
+                (&&&#private::IdProbe(&#ident)).lt_excluded()
+            });
+        };
+        let record = quote_spanned! {ident.span()=>
+            __lt_params.param(&__LT_PARAMS[#i], |__lt_slot| {
+                (&&&#private::Probe(&#ident)).lt_capture(__lt_slot)
+            });
+        };
+        match rule {
+            Rule::Record => record,
+            Rule::Skip => skip,
+            Rule::Default => quote! {
+                if __LT_PARAMS[#i].skipped_by_default() { #skip } else { #record }
+            },
+            Rule::SkipAll => quote! {
+                if __LT_PARAMS[#i].never_skipped() { #record } else { #skip }
+            },
         }
     });
     let fields = options.fields.iter().map(|(key, value)| {
@@ -339,4 +339,31 @@ pub(crate) fn derive_telemetry_id(input: DeriveInput) -> syn::Result<TokenStream
             }
         }
     })
+}
+
+/// The identifiers a parameter pattern binds, in order: `a` of `a: T`,
+/// `a` and `b` of `(a, b): (T, U)`, `x` and `y` of `Point { x, y }: Point`.
+/// Wildcards, literals and ranges bind nothing.
+fn bindings(pat: &Pat, out: &mut Vec<Ident>) {
+    match pat {
+        Pat::Ident(p) => {
+            out.push(p.ident.clone());
+            if let Some((_, sub)) = &p.subpat {
+                bindings(sub, out);
+            }
+        }
+        Pat::Tuple(t) => t.elems.iter().for_each(|p| bindings(p, out)),
+        Pat::TupleStruct(t) => t.elems.iter().for_each(|p| bindings(p, out)),
+        Pat::Struct(s) => s.fields.iter().for_each(|f| bindings(&f.pat, out)),
+        Pat::Slice(s) => s.elems.iter().for_each(|p| bindings(p, out)),
+        Pat::Reference(r) => bindings(&r.pat, out),
+        Pat::Type(t) => bindings(&t.pat, out),
+        Pat::Paren(p) => bindings(&p.pat, out),
+        Pat::Or(o) => {
+            if let Some(first) = o.cases.first() {
+                bindings(first, out);
+            }
+        }
+        _ => {}
+    }
 }

@@ -126,29 +126,37 @@ use proc_macro::TokenStream;
 /// crate docs).
 #[proc_macro_attribute]
 pub fn trace_method(attr: TokenStream, item: TokenStream) -> TokenStream {
+    // The item is emitted unchanged beside any error, so the user sees that
+    // one error and not a cascade of "cannot find function" ones.
     let options = match syn::parse::<attr::Options>(attr) {
         Ok(o) => o,
-        Err(e) => return e.to_compile_error().into(),
+        Err(e) => return with_item(e, item),
     };
     let result = match syn::parse::<syn::Item>(item.clone()) {
         Ok(syn::Item::Fn(f)) => expand::trace_fn(options, f),
         Ok(syn::Item::Impl(i)) => expand::trace_impl(options, i),
-        _ => match syn::parse::<syn::ItemFn>(item.clone()) {
+        Ok(_) => match syn::parse::<syn::ItemFn>(item.clone()) {
             Ok(f) => expand::trace_fn(options, f),
             Err(_) => Err(syn::Error::new(
                 proc_macro2::Span::call_site(),
                 "`#[trace_method]` applies to functions with a body and to impl blocks",
             )),
         },
+        // A syntax error in the item: hand it back unchanged so the compiler
+        // reports the error where it is.
+        Err(_) => return item,
     };
     match result {
         Ok(tokens) => tokens.into(),
-        Err(e) => {
-            let mut out = e.to_compile_error();
-            out.extend(proc_macro2::TokenStream::from(item));
-            out.into()
-        }
+        Err(e) => with_item(e, item),
     }
+}
+
+/// `error` followed by the unchanged `item`.
+fn with_item(error: syn::Error, item: TokenStream) -> TokenStream {
+    let mut out = error.to_compile_error();
+    out.extend(proc_macro2::TokenStream::from(item));
+    out.into()
 }
 
 /// Implements `letta_telemetry::TelemetryId` from the `id` field.

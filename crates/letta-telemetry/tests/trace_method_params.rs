@@ -145,3 +145,35 @@ fn extra_fields_are_attributes() {
     assert_eq!(attr(span, "step"), Some(Value::I64(3)));
     assert_eq!(attr(span, "parameter.model"), Some(Value::from("gpt")));
 }
+
+#[derive(Debug)]
+struct Point {
+    x: i64,
+    y: i64,
+}
+
+#[trace_method]
+fn destructured((a, b): (i64, &str), Point { x, y: height }: Point, _: u8) -> i64 {
+    a + x + height + b.len() as i64
+}
+
+#[test]
+fn destructured_parameters_record_each_binding() {
+    let recorder = install_span_recorder();
+    assert_eq!(destructured((1, "ab"), Point { x: 3, y: 4 }, 9), 10);
+    let span = &recorder.named("trace_method_params.destructured")[0];
+    assert_eq!(attr(span, "parameter.a"), Some(Value::I64(1)));
+    assert_eq!(attr(span, "parameter.b"), Some(Value::from("ab")));
+    assert_eq!(attr(span, "parameter.x"), Some(Value::I64(3)));
+    assert_eq!(attr(span, "parameter.height"), Some(Value::I64(4)));
+    let parameters = span
+        .attributes
+        .iter()
+        .filter(|kv| kv.key.as_str().starts_with("parameter."))
+        .count();
+    assert_eq!(
+        parameters, 4,
+        "the wildcard binds nothing: {:?}",
+        span.attributes
+    );
+}

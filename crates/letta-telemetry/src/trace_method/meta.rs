@@ -120,12 +120,40 @@ impl FnMeta {
     }
 }
 
-/// One recorded parameter: its name, attribute key and cached redaction
-/// decision.
+/// Whether `name` is one of `list`, in a const context (`str` equality is
+/// not `const`).
+const fn listed(name: &str, list: &[&str]) -> bool {
+    let name = name.as_bytes();
+    let mut i = 0;
+    while i < list.len() {
+        let candidate = list[i].as_bytes();
+        if candidate.len() == name.len() {
+            let mut j = 0;
+            while j < name.len() && candidate[j] == name[j] {
+                j += 1;
+            }
+            if j == name.len() {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
+/// One recorded parameter: its name, attribute key, whether the default
+/// lists skip it, and its cached redaction decision.
 #[derive(Debug)]
 pub struct Param {
     name: &'static str,
     key: &'static str,
+    /// In [`super::SKIPPED_PARAMETERS`]: skipped unless named in `include(...)`.
+    /// Decided when the macro's static is built (a const evaluation), so the
+    /// list lives only here and costs nothing per call.
+    skipped_by_default: bool,
+    /// In [`super::NEVER_SKIPPED_PARAMETERS`]: recorded even under `skip_all`
+    /// and past the total limit.
+    never_skipped: bool,
     /// The cached [`crate::redact::is_secret_name`] answer: 0 = unknown,
     /// else `(generation << 2) | 0b10 | secret`.
     secret: AtomicU32,
@@ -134,11 +162,28 @@ pub struct Param {
 impl Param {
     /// `name` with its attribute key `parameter.<name>`.
     pub const fn new(name: &'static str, key: &'static str) -> Self {
+        let never_skipped = listed(name, &super::NEVER_SKIPPED_PARAMETERS);
         Self {
             name,
             key,
+            skipped_by_default: !never_skipped && listed(name, &super::SKIPPED_PARAMETERS),
+            never_skipped,
             secret: AtomicU32::new(0),
         }
+    }
+
+    /// Whether the parameter is skipped when the options name it nowhere
+    /// ([`super::SKIPPED_PARAMETERS`], less the never-skipped ones).
+    #[inline]
+    pub fn skipped_by_default(&self) -> bool {
+        self.skipped_by_default
+    }
+
+    /// Whether the parameter is recorded even under `skip_all`
+    /// ([`super::NEVER_SKIPPED_PARAMETERS`]).
+    #[inline]
+    pub fn never_skipped(&self) -> bool {
+        self.never_skipped
     }
 
     /// The parameter's name.
@@ -149,7 +194,7 @@ impl Param {
     /// Whether the parameter is recorded even past the total limit
     /// ([`super::NEVER_SKIPPED_PARAMETERS`]).
     pub(crate) fn is_never_skipped(&self) -> bool {
-        super::NEVER_SKIPPED_PARAMETERS.contains(&self.name)
+        self.never_skipped
     }
 
     pub(crate) fn key(&self) -> Key {
