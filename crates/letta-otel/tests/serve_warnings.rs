@@ -1,5 +1,5 @@
-//! `letta-otel serve` logs each settings warning once (`init` logs them; the
-//! command used to log them a second time).
+//! `letta-otel serve` logs each settings warning once: `init` logs them, the
+//! command does not repeat them.
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};

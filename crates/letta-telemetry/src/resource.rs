@@ -1,4 +1,4 @@
-//! The OpenTelemetry resource of the reference (§2 of the reference behaviour).
+//! The OpenTelemetry resource of the reference.
 //!
 //! Attributes, lowest precedence first:
 //! 1. `telemetry.sdk.*`;

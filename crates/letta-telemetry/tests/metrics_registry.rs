@@ -18,7 +18,7 @@ fn one<'a>(points: &'a [MetricPoint], name: &str) -> &'a MetricPoint {
     found[0]
 }
 
-/// Every instrument of reference §5, with its unit.
+/// Every instrument of the reference registry, with its unit.
 const REFERENCE: &[(&str, &str)] = &[
     ("count_user_message", "1"),
     ("in_flight_foreground", "1"),

@@ -1,4 +1,4 @@
-//! The resource (§2): service, versions, host, environment, device id, merged
+//! The resource: service, versions, host, environment, device id, merged
 //! with OTEL_RESOURCE_ATTRIBUTES.
 
 use letta_telemetry::settings::Settings;

@@ -46,7 +46,7 @@ pub use metric_keys::{
 pub use spawn::spawn;
 
 /// Request headers copied into the request context attributes on every
-/// request, as `(header name, attribute key)` (reference §5).
+/// request, as `(header name, attribute key)`.
 pub const CONTEXT_HEADERS: [(&str, &str); 5] = [
     ("x-organization-id", "organization.id"),
     ("x-project-id", "project.id"),

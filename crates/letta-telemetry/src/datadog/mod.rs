@@ -1,6 +1,5 @@
 //! Datadog: APM traces to the Datadog agent, continuous CPU profiling and
-//! source-code integration (reference §1, spec "Datadog" and "Source Code
-//! Integration with Git"), through Datadog's own crates.
+//! source-code integration with Git, through Datadog's own crates.
 //!
 //! - **Traces** (`enable_datadog`): with Datadog on, the tracer provider is
 //!   built by `datadog-opentelemetry` (Datadog's span processor, sampler,

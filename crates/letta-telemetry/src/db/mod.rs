@@ -1,5 +1,5 @@
 //! Connection-pool monitoring for sqlx pools (SQLite and Postgres), under
-//! the reference's metric names (reference §5).
+//! the reference's metric names.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), sqlx::Error> {

@@ -10,11 +10,11 @@ use http::HeaderName;
 
 use super::route_set::RouteSet;
 
-/// Routes excluded from tracing by default (reference §3), matched against
+/// Routes excluded from tracing by default, matched against
 /// `"<METHOD> <path>"`.
 pub const DEFAULT_EXCLUDED_ROUTES: [&str; 1] = ["^GET /v1/health$"];
 
-/// Routes with endpoint metrics by default (reference §5), matched against
+/// Routes with endpoint metrics by default, matched against
 /// `"<METHOD> <path>"`.
 pub const DEFAULT_METRIC_ROUTES: [&str; 3] = [
     r"^POST /v1/agents/(?P<agent_id>[^/]+)/messages$",

@@ -3,7 +3,7 @@
 //! feature `reqwest`). [`HttpConfig`] and the default route lists are always
 //! there: the settings read them.
 //!
-//! Server spans follow the reference (§3) and carry the stable semantic
+//! Server spans follow the reference and carry the stable semantic
 //! convention names beside the reference's: `http.method` and
 //! `http.request.method`, `http.url` and `url.path`/`url.scheme`/`url.query`,
 //! `http.status_code` and `http.response.status_code`, `http.route`,

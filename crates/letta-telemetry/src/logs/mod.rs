@@ -1,4 +1,4 @@
-//! Structured logs correlated with traces (reference §6).
+//! Structured logs correlated with traces.
 //!
 //! `tracing` events are written as lines in one of four [`LogFormat`]s:
 //!
