@@ -298,3 +298,92 @@ impl Resolver<'_> {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve<T>(
+        vars: &[(&str, &str)],
+        read: impl FnOnce(&mut Resolver<'_>) -> T,
+    ) -> (T, Resolver<'static>) {
+        let env: &'static EnvSource =
+            Box::leak(Box::new(EnvSource::from_vars(vars.iter().copied())));
+        let mut r = Resolver {
+            env,
+            problems: Vec::new(),
+            warnings: Vec::new(),
+            sources: Vec::new(),
+        };
+        let value = read(&mut r);
+        (value, r)
+    }
+
+    #[test]
+    fn the_first_listed_variable_wins_and_a_disagreeing_alias_is_shadowed() {
+        let (value, r) = resolve(
+            &[
+                ("LETTA_DISABLE_TRACING", "false"),
+                ("letta_telemetry_disable_tracing", "true"),
+            ],
+            |r| r.boolean(Field::DisableTracing, None),
+        );
+        assert_eq!(value, Some(true));
+        assert_eq!(
+            r.sources,
+            [(
+                Field::DisableTracing,
+                Source::Environment {
+                    variable: "letta_telemetry_disable_tracing".into()
+                }
+            )]
+        );
+        assert!(matches!(
+            &r.warnings[..],
+            [SettingWarning::Shadowed { variable, .. }] if variable == "LETTA_DISABLE_TRACING"
+        ));
+    }
+
+    #[test]
+    fn aliases_that_agree_are_not_warned_about() {
+        let (_, r) = resolve(
+            &[
+                ("LETTA_DISABLE_TRACING", "1"),
+                ("LETTA_TELEMETRY_DISABLE_TRACING", "true"),
+            ],
+            |r| r.boolean(Field::DisableTracing, None),
+        );
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    }
+
+    #[test]
+    fn code_wins_and_is_recorded_as_code() {
+        let (value, r) = resolve(&[("LETTA_TELEMETRY_DATADOG_AGENT_HOST", "env")], |r| {
+            r.string(Field::DatadogAgentHost, Some("code".into()))
+        });
+        assert_eq!(value.as_deref(), Some("code"));
+        assert_eq!(r.sources, [(Field::DatadogAgentHost, Source::Code)]);
+    }
+
+    #[test]
+    fn an_invalid_value_is_a_problem_naming_the_variable_and_the_form() {
+        let (value, r) = resolve(&[("OTEL_EXPORTER_OTLP_TIMEOUT", "2s")], |r| {
+            r.duration(Field::OtlpTimeout, None)
+        });
+        assert_eq!(value, None);
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(r.problems[0].variable, "OTEL_EXPORTER_OTLP_TIMEOUT");
+        assert!(r.sources.is_empty());
+    }
+
+    #[test]
+    fn a_zero_from_code_names_the_builder_method() {
+        let (value, r) = resolve(&[], |r| r.count(Field::MaxQueueSpans, Some(0)));
+        assert_eq!(value, None);
+        assert!(
+            r.problems[0].variable.contains("with_max_queue_spans"),
+            "{:?}",
+            r.problems
+        );
+    }
+}

@@ -99,3 +99,188 @@ impl<E: SpanExporter> Worker<E> {
         n
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, AtomicUsize};
+    use std::sync::mpsc::sync_channel;
+    use std::sync::{Arc, Mutex};
+
+    use opentelemetry::KeyValue;
+    use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
+
+    use super::super::config::BatchConfig;
+    use super::super::queue::Shared;
+    use super::*;
+    use crate::deadline::ExportDeadline;
+    use crate::testing::sample_span;
+
+    /// A collector that accepts requests of at most `max_spans` spans, each
+    /// attribute value at most `max_value` bytes, and answers larger ones
+    /// with HTTP 413, as the OTLP/HTTP exporter reports it.
+    struct LimitedCollector {
+        max_spans: usize,
+        max_value: usize,
+        accepted: Arc<Mutex<Vec<usize>>>,
+        answer: Option<&'static str>,
+    }
+
+    impl std::fmt::Debug for LimitedCollector {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("LimitedCollector")
+        }
+    }
+
+    impl SpanExporter for LimitedCollector {
+        async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+            if let Some(answer) = self.answer {
+                return Err(OTelSdkError::InternalFailure(answer.into()));
+            }
+            let longest = batch
+                .iter()
+                .flat_map(|s| &s.attributes)
+                .map(|kv| kv.value.as_str().len())
+                .max()
+                .unwrap_or(0);
+            if batch.len() > self.max_spans || longest > self.max_value {
+                return Err(OTelSdkError::InternalFailure(
+                    "HTTP export failed with status code: 413".into(),
+                ));
+            }
+            self.accepted.lock().expect("collector lock").push(batch.len());
+            Ok(())
+        }
+    }
+
+    /// A worker around `collector`, with counters of its own.
+    fn worker(collector: LimitedCollector) -> (Worker<LimitedCollector>, &'static ExportStats) {
+        let stats: &'static ExportStats = Box::leak(Box::new(ExportStats::new()));
+        let (_tx, spans) = sync_channel(1);
+        let worker = Worker {
+            handle: crate::export_runtime::handle().expect("export runtime"),
+            deadline: ExportDeadline::default(),
+            exporter: collector,
+            spans,
+            shared: Arc::new(Shared {
+                depth: Arc::default(),
+                notified: AtomicBool::new(false),
+                shut_down: AtomicBool::new(false),
+                span_budget: AtomicUsize::new(usize::MAX),
+                stats,
+            }),
+            config: BatchConfig::default(),
+            envelope_bytes: 64,
+            warned_drops: 0,
+            warned_failed: 0,
+            last_failure: None,
+            accepted_bytes: 0,
+            last_warning: None,
+        };
+        (worker, stats)
+    }
+
+    fn spans(n: usize, value_len: usize) -> Vec<SpanData> {
+        (0..n)
+            .map(|_| sample_span("s", vec![KeyValue::new("v", "x".repeat(value_len))]))
+            .collect()
+    }
+
+    #[test]
+    fn a_request_too_large_is_split_until_every_span_is_accepted() {
+        let accepted = Arc::new(Mutex::new(Vec::new()));
+        let (mut worker, stats) = worker(LimitedCollector {
+            max_spans: 3,
+            max_value: usize::MAX,
+            accepted: accepted.clone(),
+            answer: None,
+        });
+        let batch = spans(10, 8);
+        let bytes = worker.request_bytes(&batch);
+        worker.send(batch, bytes, None);
+        let sizes = accepted.lock().expect("collector lock").clone();
+        assert_eq!(sizes.iter().sum::<usize>(), 10, "{sizes:?}");
+        assert!(sizes.iter().all(|&n| n <= 3), "{sizes:?}");
+        let s = stats.snapshot();
+        assert_eq!(s.spans_exported, 10);
+        assert_eq!(s.spans_dropped_export_failed, 0);
+        // 10 → 5 + 5 → (2 + 3) + (2 + 3): two levels of halving.
+        assert_eq!(s.requests_split, 3);
+    }
+
+    #[test]
+    fn a_lone_span_too_large_is_cut_down_then_accepted() {
+        let accepted = Arc::new(Mutex::new(Vec::new()));
+        let (mut worker, stats) = worker(LimitedCollector {
+            max_spans: 10,
+            max_value: 3_000,
+            accepted: accepted.clone(),
+            answer: None,
+        });
+        let batch = spans(1, 10_000);
+        let bytes = worker.request_bytes(&batch);
+        worker.send(batch, bytes, None);
+        assert_eq!(*accepted.lock().expect("collector lock"), [1]);
+        let s = stats.snapshot();
+        assert_eq!(s.spans_exported, 1);
+        assert!(s.requests_split >= 1);
+    }
+
+    #[test]
+    fn a_span_that_stays_too_large_is_counted_lost_as_too_large() {
+        let (mut worker, stats) = worker(LimitedCollector {
+            max_spans: 10,
+            max_value: 0,
+            accepted: Arc::default(),
+            answer: None,
+        });
+        let batch = spans(2, 100);
+        let bytes = worker.request_bytes(&batch);
+        worker.send(batch, bytes, None);
+        let s = stats.snapshot();
+        assert_eq!(s.spans_exported, 0);
+        assert_eq!(s.spans_dropped_export_failed, 2);
+        // Split in two, each cut down three times, each finally refused.
+        assert_eq!(s.failures(FailureReason::TooLarge), 2, "failed requests");
+        assert_eq!(worker.last_failure, Some(FailureReason::TooLarge));
+    }
+
+    #[test]
+    fn other_failures_count_every_span_lost_under_their_reason() {
+        let (mut worker, stats) = worker(LimitedCollector {
+            max_spans: 10,
+            max_value: usize::MAX,
+            accepted: Arc::default(),
+            answer: Some("HTTP export failed with status code: 503"),
+        });
+        let batch = spans(4, 8);
+        let bytes = worker.request_bytes(&batch);
+        worker.send(batch, bytes, None);
+        let s = stats.snapshot();
+        assert_eq!(s.spans_dropped_export_failed, 4);
+        assert_eq!(
+            s.failures(FailureReason::Unavailable),
+            1,
+            "one failed request"
+        );
+        assert_eq!(s.requests_split, 0, "only 'too large' is split");
+    }
+
+    #[test]
+    fn a_passed_deadline_counts_the_batch_as_timed_out_without_sending() {
+        let accepted = Arc::new(Mutex::new(Vec::new()));
+        let (mut worker, stats) = worker(LimitedCollector {
+            max_spans: 10,
+            max_value: usize::MAX,
+            accepted: accepted.clone(),
+            answer: None,
+        });
+        let batch = spans(2, 8);
+        let bytes = worker.request_bytes(&batch);
+        worker.send(batch, bytes, Some(Instant::now()));
+        assert!(accepted.lock().expect("collector lock").is_empty());
+        let s = stats.snapshot();
+        assert_eq!(s.requests_sent, 0);
+        assert_eq!(s.failures(FailureReason::Timeout), 1);
+        assert_eq!(s.spans_dropped_export_failed, 2);
+    }
+}
