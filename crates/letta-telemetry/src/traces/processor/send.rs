@@ -147,7 +147,10 @@ mod tests {
                     "HTTP export failed with status code: 413".into(),
                 ));
             }
-            self.accepted.lock().expect("collector lock").push(batch.len());
+            self.accepted
+                .lock()
+                .expect("collector lock")
+                .push(batch.len());
             Ok(())
         }
     }
