@@ -1,0 +1,129 @@
+//! The request limits of `otel/` on the real OpenTelemetry Collector: the
+//! receivers take a 5 MiB request and refuse one past 16 MiB, and the memory
+//! limiter comes first and refuses data over its limit.
+
+mod faults_support;
+mod otelcol_support;
+
+use faults_support::runtime;
+use otelcol_support::*;
+use serde_json::json;
+use test_peers::Otelcol;
+use yaml_serde::{Mapping, Value};
+
+#[test]
+fn the_receivers_take_a_5_mib_request_and_refuse_one_past_16_mib() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let mut doc = load(&otel_dir().join("otel-collector-config-file.yaml"));
+    let (grpc, http) = on_free_ports(&mut doc);
+    let local = dir.path().join("file-local.yaml");
+    write(&doc, &local);
+    let env = documented_env(dir.path());
+    let _collector = Otelcol::start(&local, &env_refs(&env), &[grpc, http])?;
+    let body = |mib: usize| {
+        json!({"resourceSpans": [{"scopeSpans": [{"spans": [{
+            "traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331",
+            "name": "big", "kind": 1, "startTimeUnixNano": "1", "endTimeUnixNano": "2",
+            "attributes": [{"key": "big", "value": {"stringValue": "x".repeat(mib << 20)}}]
+        }]}]}]})
+        .to_string()
+    };
+    let rt = runtime();
+    let post = |b: String| {
+        rt.block_on(async {
+            reqwest::Client::new()
+                .post(format!("http://127.0.0.1:{http}/v1/traces"))
+                .header("content-type", "application/json")
+                .body(b)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        })
+    };
+    assert_eq!(post(body(5)), 200, "a 5 MiB request is accepted");
+    let refused = post(body(17));
+    assert!(
+        refused == 413 || refused == 400,
+        "a 17 MiB request is refused: {refused}"
+    );
+    Ok(())
+}
+
+#[test]
+fn the_memory_limiter_comes_first_and_refuses_data_over_its_limit() -> TestResult {
+    // As the comments say: first in every pipeline of every configuration
+    // that has one.
+    for config in configs() {
+        let doc = load(&config);
+        if doc["processors"].get("memory_limiter").is_none() {
+            continue;
+        }
+        let pipelines = doc["service"]["pipelines"].as_mapping().expect("pipelines");
+        for (name, pipeline) in pipelines {
+            let first = pipeline["processors"][0].as_str();
+            assert_eq!(first, Some("memory_limiter"), "{config:?} {name:?}");
+        }
+    }
+    // And it refuses: the production configuration with its limit brought
+    // down to 48 MiB (spike 16 MiB) refuses a burst of 5 MiB requests
+    // instead of growing, and keeps serving.
+    let dir = tempfile::tempdir()?;
+    let mut doc = load(&otel_dir().join("otel-collector-config-clickhouse.yaml"));
+    let (grpc, http) = on_free_ports(&mut doc);
+    doc["processors"]["memory_limiter"]["limit_mib"] = 48.into();
+    doc["processors"]["memory_limiter"]["spike_limit_mib"] = 16.into();
+    doc["processors"]["memory_limiter"]["check_interval"] = "100ms".into();
+    let exporters = mapping(&mut doc, "exporters").expect("exporters");
+    exporters.remove("clickhouse");
+    exporters.insert("debug".into(), Value::Mapping(Mapping::new()));
+    for pipeline in ["traces", "metrics", "logs"] {
+        doc["service"]["pipelines"][pipeline]["exporters"] = Value::Sequence(vec!["debug".into()]);
+    }
+    let local = dir.path().join("limited.yaml");
+    write(&doc, &local);
+    let env = documented_env(dir.path());
+    let _collector = Otelcol::start(&local, &env_refs(&env), &[grpc, http])?;
+    let body = json!({"resourceSpans": [{"scopeSpans": [{"spans": [{
+        "traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331",
+        "name": "big", "kind": 1, "startTimeUnixNano": "1", "endTimeUnixNano": "2",
+        "attributes": [{"key": "big", "value": {"stringValue": "x".repeat(5 << 20)}}]
+    }]}]}]})
+    .to_string();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let statuses: Vec<u16> = rt.block_on(async {
+        let client = reqwest::Client::new();
+        let mut all = Vec::new();
+        for _ in 0..6 {
+            let mut burst = tokio::task::JoinSet::new();
+            for _ in 0..8 {
+                let request = client
+                    .post(format!("http://127.0.0.1:{http}/v1/traces"))
+                    .header("content-type", "application/json")
+                    .body(body.clone());
+                burst.spawn(async move {
+                    request
+                        .send()
+                        .await
+                        .map(|r| r.status().as_u16())
+                        .unwrap_or(0)
+                });
+            }
+            all.extend(burst.join_all().await);
+        }
+        all
+    });
+    assert!(statuses.contains(&200), "{statuses:?}");
+    assert!(
+        statuses.iter().any(|s| *s == 503 || *s == 429),
+        "some requests are refused for memory: {statuses:?}"
+    );
+    assert!(
+        !statuses.contains(&0),
+        "the collector stayed up: {statuses:?}"
+    );
+    Ok(())
+}
