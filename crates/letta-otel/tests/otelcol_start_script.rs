@@ -4,20 +4,16 @@
 //! are set. Collectors listen on free loopback ports.
 
 mod faults_support;
+mod otelcol_support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 use faults_support::read;
+use otelcol_support::{TestResult, otel_dir};
 use test_peers::Otelcol;
 use test_peers::util::wait_for_port;
-
-type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-fn otel_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../otel")
-}
 
 #[test]
 fn the_start_script_picks_file_dev_and_its_collector_accepts_otlp() -> TestResult {

@@ -11,7 +11,8 @@ use crate::attr::Options;
 
 /// How one recorded parameter is treated. The default lists
 /// (`SKIPPED_PARAMETERS`, `NEVER_SKIPPED_PARAMETERS`) live in the runtime
-/// crate only: the generated code asks the parameter's static.
+/// crate only: the generated code asks it in a `const` block, so the branch
+/// is decided at compile time.
 #[derive(Clone, Copy)]
 enum Rule {
     /// Named in `include(...)`: recorded.
@@ -211,6 +212,7 @@ fn expand_fn(options: Options, item: ItemFn, naming: &Naming) -> syn::Result<Tok
     });
     let captures = recorded.iter().enumerate().map(|(i, (p, rule))| {
         let ident = &p.ident;
+        let name = &p.name;
         let skip = quote_spanned! {ident.span()=>
             __lt_params.skipped(&__LT_PARAMS[#i], || {
                 (&&&#private::IdProbe(&#ident)).lt_excluded()
@@ -225,10 +227,10 @@ fn expand_fn(options: Options, item: ItemFn, naming: &Naming) -> syn::Result<Tok
             Rule::Record => record,
             Rule::Skip => skip,
             Rule::Default => quote! {
-                if __LT_PARAMS[#i].skipped_by_default() { #skip } else { #record }
+                if const { #private::skipped_by_default(#name) } { #skip } else { #record }
             },
             Rule::SkipAll => quote! {
-                if __LT_PARAMS[#i].never_skipped() { #record } else { #skip }
+                if const { #private::never_skipped(#name) } { #record } else { #skip }
             },
         }
     });

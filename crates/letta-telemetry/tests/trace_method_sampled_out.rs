@@ -2,39 +2,14 @@
 //! span is recorded; sampled in, each parameter is formatted once. Its own
 //! test binary, so the formatting counter is not shared with other tests.
 
-use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod counted_calls;
 
-use letta_telemetry::trace_method;
+use std::sync::atomic::Ordering;
+
+use counted_calls::{Counted, FORMATTED, async_call, sync_call};
 use opentelemetry::trace::{
     SpanContext, SpanId, TraceContextExt as _, TraceFlags, TraceId, TraceState,
 };
-
-static FORMATTED: AtomicUsize = AtomicUsize::new(0);
-
-struct Counted(u32);
-
-impl fmt::Debug for Counted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        FORMATTED.fetch_add(1, Ordering::SeqCst);
-        write!(f, "Counted({})", self.0)
-    }
-}
-
-#[trace_method]
-fn sync_call(value: Counted) -> Result<u32, String> {
-    let active = opentelemetry::Context::current().has_active_span();
-    if active {
-        return Err("a span is current".into());
-    }
-    Ok(value.0)
-}
-
-#[trace_method]
-async fn async_call(value: Counted) -> u32 {
-    tokio::task::yield_now().await;
-    value.0
-}
 
 #[tokio::test]
 async fn sampled_out_spans_format_nothing() {

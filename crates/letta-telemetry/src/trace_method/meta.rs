@@ -141,18 +141,27 @@ const fn listed(name: &str, list: &[&str]) -> bool {
     false
 }
 
-/// One recorded parameter: its name, attribute key, whether the default
-/// lists skip it, and its cached redaction decision.
+/// Whether a parameter named `name` is skipped when the options name it
+/// nowhere ([`super::SKIPPED_PARAMETERS`], less the never-skipped ones). The
+/// generated code asks in a `const` block, so the lists live only here and a
+/// call pays nothing for them.
+pub const fn skipped_by_default(name: &str) -> bool {
+    !never_skipped(name) && listed(name, &super::SKIPPED_PARAMETERS)
+}
+
+/// Whether a parameter named `name` is recorded even under `skip_all` and
+/// past the total limit ([`super::NEVER_SKIPPED_PARAMETERS`]).
+pub const fn never_skipped(name: &str) -> bool {
+    listed(name, &super::NEVER_SKIPPED_PARAMETERS)
+}
+
+/// One recorded parameter: its name, attribute key, whether it is never
+/// skipped, and its cached redaction decision.
 #[derive(Debug)]
 pub struct Param {
     name: &'static str,
     key: &'static str,
-    /// In [`super::SKIPPED_PARAMETERS`]: skipped unless named in `include(...)`.
-    /// Decided when the macro's static is built (a const evaluation), so the
-    /// list lives only here and costs nothing per call.
-    skipped_by_default: bool,
-    /// In [`super::NEVER_SKIPPED_PARAMETERS`]: recorded even under `skip_all`
-    /// and past the total limit.
+    /// In [`super::NEVER_SKIPPED_PARAMETERS`]: recorded past the total limit.
     never_skipped: bool,
     /// The cached [`crate::redact::is_secret_name`] answer: 0 = unknown,
     /// else `(generation << 2) | 0b10 | secret`.
@@ -162,28 +171,12 @@ pub struct Param {
 impl Param {
     /// `name` with its attribute key `parameter.<name>`.
     pub const fn new(name: &'static str, key: &'static str) -> Self {
-        let never_skipped = listed(name, &super::NEVER_SKIPPED_PARAMETERS);
         Self {
             name,
             key,
-            skipped_by_default: !never_skipped && listed(name, &super::SKIPPED_PARAMETERS),
-            never_skipped,
+            never_skipped: never_skipped(name),
             secret: AtomicU32::new(0),
         }
-    }
-
-    /// Whether the parameter is skipped when the options name it nowhere
-    /// ([`super::SKIPPED_PARAMETERS`], less the never-skipped ones).
-    #[inline]
-    pub fn skipped_by_default(&self) -> bool {
-        self.skipped_by_default
-    }
-
-    /// Whether the parameter is recorded even under `skip_all`
-    /// ([`super::NEVER_SKIPPED_PARAMETERS`]).
-    #[inline]
-    pub fn never_skipped(&self) -> bool {
-        self.never_skipped
     }
 
     /// The parameter's name.

@@ -123,7 +123,7 @@ pub mod __private {
     pub use super::id::{
         IdCollection, IdField, IdFieldDisplay, IdFieldOption, IdOpaque, IdProbe, IdSingle,
     };
-    pub use super::meta::{FnMeta, Param};
+    pub use super::meta::{FnMeta, Param, never_skipped, skipped_by_default};
     pub use super::outcome::{
         Outcome, OutcomeDebugErr, OutcomeDisplayErr, OutcomeOk, OutcomeOpaqueErr, OutcomeProbe,
     };

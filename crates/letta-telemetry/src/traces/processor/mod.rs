@@ -24,7 +24,7 @@ mod send;
 mod worker;
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -38,7 +38,6 @@ pub use config::BatchConfig;
 use queue::{Control, Queue, Shared};
 use worker::Worker;
 
-use super::stats::QueueDepth;
 use crate::deadline::ExportDeadline;
 use crate::pipeline::PipelineError;
 
@@ -93,18 +92,13 @@ impl BoundedBatchSpanProcessor {
         let stats = super::stats::stats();
         let (span_tx, span_rx) = sync_channel(config.max_queue_spans);
         let (control_tx, control_rx) = sync_channel(64);
-        let shared = Arc::new(Shared {
-            depth: Arc::new(QueueDepth::default()),
-            notified: AtomicBool::new(false),
-            shut_down: AtomicBool::new(false),
-            span_budget: AtomicUsize::new(
-                config
-                    .max_request_bytes
-                    .saturating_sub(ENVELOPE_RESERVE)
-                    .max(ENVELOPE_RESERVE),
-            ),
+        let shared = Arc::new(Shared::new(
             stats,
-        });
+            config
+                .max_request_bytes
+                .saturating_sub(ENVELOPE_RESERVE)
+                .max(ENVELOPE_RESERVE),
+        ));
         let (ready_tx, ready_rx) = sync_channel::<Result<(), PipelineError>>(1);
         super::stats::register_queue(&shared.depth);
         let worker_shared = shared.clone();

@@ -49,6 +49,20 @@ pub(super) struct Shared {
     pub(super) stats: &'static ExportStats,
 }
 
+impl Shared {
+    /// An empty queue's state, counting into `stats`, with spans of at most
+    /// `span_budget` estimated bytes.
+    pub(super) fn new(stats: &'static ExportStats, span_budget: usize) -> Self {
+        Shared {
+            depth: Arc::default(),
+            notified: AtomicBool::new(false),
+            shut_down: AtomicBool::new(false),
+            span_budget: AtomicUsize::new(span_budget),
+            stats,
+        }
+    }
+}
+
 /// The bounded queue as the producers see it.
 pub(super) struct Queue {
     pub(super) span_tx: SyncSender<Queued>,
@@ -128,13 +142,7 @@ mod tests {
         let queue = Queue {
             span_tx,
             control_tx,
-            shared: Arc::new(Shared {
-                depth: Arc::default(),
-                notified: AtomicBool::new(false),
-                shut_down: AtomicBool::new(false),
-                span_budget: AtomicUsize::new(usize::MAX),
-                stats,
-            }),
+            shared: Arc::new(Shared::new(stats, usize::MAX)),
             max_queue_bytes: bytes,
             max_batch_spans: batch,
             trigger_bytes: usize::MAX,

@@ -102,7 +102,6 @@ impl<E: SpanExporter> Worker<E> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicBool, AtomicUsize};
     use std::sync::mpsc::sync_channel;
     use std::sync::{Arc, Mutex};
 
@@ -164,13 +163,7 @@ mod tests {
             deadline: ExportDeadline::default(),
             exporter: collector,
             spans,
-            shared: Arc::new(Shared {
-                depth: Arc::default(),
-                notified: AtomicBool::new(false),
-                shut_down: AtomicBool::new(false),
-                span_budget: AtomicUsize::new(usize::MAX),
-                stats,
-            }),
+            shared: Arc::new(Shared::new(stats, usize::MAX)),
             config: BatchConfig::default(),
             envelope_bytes: 64,
             warned_drops: 0,
@@ -180,6 +173,16 @@ mod tests {
             last_warning: None,
         };
         (worker, stats)
+    }
+
+    /// Sends `batch` as one request, sized as the worker sizes it.
+    fn send(
+        worker: &mut Worker<LimitedCollector>,
+        batch: Vec<SpanData>,
+        deadline: Option<Instant>,
+    ) {
+        let bytes = worker.request_bytes(&batch);
+        worker.send(batch, bytes, deadline);
     }
 
     fn spans(n: usize, value_len: usize) -> Vec<SpanData> {
@@ -197,9 +200,7 @@ mod tests {
             accepted: accepted.clone(),
             answer: None,
         });
-        let batch = spans(10, 8);
-        let bytes = worker.request_bytes(&batch);
-        worker.send(batch, bytes, None);
+        send(&mut worker, spans(10, 8), None);
         let sizes = accepted.lock().expect("collector lock").clone();
         assert_eq!(sizes.iter().sum::<usize>(), 10, "{sizes:?}");
         assert!(sizes.iter().all(|&n| n <= 3), "{sizes:?}");
@@ -219,9 +220,7 @@ mod tests {
             accepted: accepted.clone(),
             answer: None,
         });
-        let batch = spans(1, 10_000);
-        let bytes = worker.request_bytes(&batch);
-        worker.send(batch, bytes, None);
+        send(&mut worker, spans(1, 10_000), None);
         assert_eq!(*accepted.lock().expect("collector lock"), [1]);
         let s = stats.snapshot();
         assert_eq!(s.spans_exported, 1);
@@ -236,9 +235,7 @@ mod tests {
             accepted: Arc::default(),
             answer: None,
         });
-        let batch = spans(2, 100);
-        let bytes = worker.request_bytes(&batch);
-        worker.send(batch, bytes, None);
+        send(&mut worker, spans(2, 100), None);
         let s = stats.snapshot();
         assert_eq!(s.spans_exported, 0);
         assert_eq!(s.spans_dropped_export_failed, 2);
@@ -255,9 +252,7 @@ mod tests {
             accepted: Arc::default(),
             answer: Some("HTTP export failed with status code: 503"),
         });
-        let batch = spans(4, 8);
-        let bytes = worker.request_bytes(&batch);
-        worker.send(batch, bytes, None);
+        send(&mut worker, spans(4, 8), None);
         let s = stats.snapshot();
         assert_eq!(s.spans_dropped_export_failed, 4);
         assert_eq!(
@@ -277,9 +272,7 @@ mod tests {
             accepted: accepted.clone(),
             answer: None,
         });
-        let batch = spans(2, 8);
-        let bytes = worker.request_bytes(&batch);
-        worker.send(batch, bytes, Some(Instant::now()));
+        send(&mut worker, spans(2, 8), Some(Instant::now()));
         assert!(accepted.lock().expect("collector lock").is_empty());
         let s = stats.snapshot();
         assert_eq!(s.requests_sent, 0);
