@@ -8,11 +8,15 @@
 //! a log file inside a per-peer temporary directory, waits for TCP ports with
 //! a timeout, and kills the child (by PID) when dropped. The helpers of
 //! [`util`] find free ports and the workspace's virtual environment.
+//!
+//! [`own_process!`] gives a test that installs process-wide telemetry a
+//! process of its own under plain `cargo test`, as `cargo nextest` does.
 
 pub mod clickhouse;
 pub mod ddagent;
 pub mod faults;
 pub mod otelcol;
+pub mod own_process;
 pub mod postgres;
 mod process;
 pub mod rotel;
