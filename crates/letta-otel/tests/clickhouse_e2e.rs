@@ -108,6 +108,7 @@ fn schema() -> Result<String, std::io::Error> {
 /// rotel's default: inserts as LZ4-compressed ClickHouse blocks.
 #[test]
 fn lz4_compressed_inserts_of_rotel_reach_clickhouse() -> TestResult {
+    test_peers::own_process!(Ok(()));
     let ch = ClickHouse::start()?;
     ch.apply_schema("otel", &schema()?)?;
     let rotel = ch.start_rotel_with("otel", Lz4::On)?;
@@ -128,6 +129,7 @@ fn lz4_compressed_inserts_of_rotel_reach_clickhouse() -> TestResult {
 
 #[test]
 fn sdk_spans_reach_clickhouse_through_rotel_and_letta_otel_shows_them() -> TestResult {
+    test_peers::own_process!(Ok(()));
     let ch = ClickHouse::start()?;
     ch.apply_schema("otel", &schema()?)?;
     let rotel = ch.start_rotel("otel")?;

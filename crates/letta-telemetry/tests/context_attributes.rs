@@ -12,6 +12,7 @@ use opentelemetry::{KeyValue, Value};
 
 #[tokio::test]
 async fn outside_a_scope_nothing_is_stored() {
+    test_peers::own_process!();
     assert!(!context::add_ctx_attribute("organization.id", "o"));
     assert!(context::get_ctx_attributes().is_empty());
     assert!(context::metric_attributes().is_empty());
@@ -20,6 +21,7 @@ async fn outside_a_scope_nothing_is_stored() {
 
 #[tokio::test]
 async fn scope_reads_writes_and_replaces() {
+    test_peers::own_process!();
     context::with_ctx_attributes(async {
         assert!(context::add_ctx_attribute("organization.id", "o1"));
         context::add_ctx_attribute("agent.id", "a1");
@@ -45,6 +47,7 @@ async fn scope_reads_writes_and_replaces() {
 
 #[tokio::test]
 async fn spawned_tasks_share_the_scope_and_nested_scopes_fork() {
+    test_peers::own_process!();
     context::with_ctx_attributes(async {
         context::add_ctx_attribute("project.id", "p1");
         let seen = context::spawn(async {
@@ -72,6 +75,7 @@ async fn spawned_tasks_share_the_scope_and_nested_scopes_fork() {
 
 #[tokio::test]
 async fn metric_allow_list_is_configurable() {
+    test_peers::own_process!();
     assert_eq!(
         context::metric_attribute_keys()
             .iter()
@@ -93,6 +97,7 @@ async fn metric_allow_list_is_configurable() {
 
 #[tokio::test]
 async fn request_headers_fill_the_scope_over_http() {
+    test_peers::own_process!();
     let _recorder = install_span_recorder();
     let server = http_support::serve(http_support::app(HttpConfig::default())).await;
     let text = reqwest::Client::new()

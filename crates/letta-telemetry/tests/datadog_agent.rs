@@ -76,6 +76,7 @@ fn ids(sc: &opentelemetry::trace::SpanContext) -> (u128, u64) {
 
 #[test]
 fn traces_arrive_through_datadogs_crate_with_tags_and_parentage() {
+    test_peers::own_process!();
     let agent = DdAgent::start().expect("ddapm-test-agent starts");
     let dir = tempfile::tempdir().expect("tempdir");
     let guard = letta_telemetry::init(settings_for(agent.port(), dir.path())).expect("init");
@@ -149,6 +150,7 @@ impl Write for Buf {
 
 #[test]
 fn json_log_line_carries_the_dd_trace_id_the_agent_received() {
+    test_peers::own_process!();
     let agent = DdAgent::start().expect("ddapm-test-agent starts");
     let dir = tempfile::tempdir().expect("tempdir");
     let settings = settings_for(agent.port(), dir.path());
@@ -287,6 +289,7 @@ fn profile_uploads(agent: &DdAgent) -> Vec<Upload> {
 
 #[test]
 fn cpu_profile_upload_arrives_with_its_tags() {
+    test_peers::own_process!();
     let agent = DdAgent::start().expect("ddapm-test-agent starts");
     let dir = tempfile::tempdir().expect("tempdir");
     let mut config = DatadogConfig::from_settings(&settings_for(agent.port(), dir.path()));
@@ -345,6 +348,7 @@ fn cpu_profile_upload_arrives_with_its_tags() {
 
 #[test]
 fn unreachable_agent_never_stops_init_and_spans_still_work() {
+    test_peers::own_process!();
     let port = test_peers::util::free_port().expect("free port");
     let dir = tempfile::tempdir().expect("tempdir");
     let mut settings = settings_for(port, dir.path());
@@ -388,6 +392,7 @@ fn unreachable_agent_never_stops_init_and_spans_still_work() {
 
 #[test]
 fn unreachable_agent_counts_failed_profile_uploads_and_stops_in_time() {
+    test_peers::own_process!();
     let port = test_peers::util::free_port().expect("free port");
     let dir = tempfile::tempdir().expect("tempdir");
     let mut config = DatadogConfig::from_settings(&settings_for(port, dir.path()));

@@ -144,6 +144,7 @@ fn options<DB: Database>() -> PoolOptions<DB> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_pool_under_load() {
+    test_peers::own_process!();
     let rec = testing::install_metric_recorder();
     let dir = match tempfile::tempdir() {
         Ok(d) => d,
@@ -164,6 +165,7 @@ async fn sqlite_pool_under_load() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_pool_under_load() {
+    test_peers::own_process!();
     let rec = testing::install_metric_recorder();
     let server = match tokio::task::block_in_place(test_peers::Postgres::start) {
         Ok(s) => s,

@@ -12,6 +12,7 @@ type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 #[test]
 fn spans_are_written_as_otlp_json_lines() -> TestResult {
+    test_peers::own_process!(Ok(()));
     let dir = tempfile::tempdir()?;
     let s = settings(dir.path());
     let guard = letta_telemetry::init(s)?;
@@ -69,6 +70,7 @@ fn spans_are_written_as_otlp_json_lines() -> TestResult {
 
 #[test]
 fn the_trace_file_is_rotated_with_bounded_backups() -> TestResult {
+    test_peers::own_process!(Ok(()));
     let dir = tempfile::tempdir()?;
     let mut s = settings(dir.path());
     s.limits.file_max_bytes = 4096;

@@ -27,6 +27,7 @@ fn emit(name: &str, payload: String) {
 
 #[test]
 fn spans_with_2_mib_attributes_reach_rotel_within_the_request_limit() -> TestResult {
+    test_peers::own_process!(Ok(()));
     // rotel refuses gRPC messages over 4 MiB, its default (like the collector's).
     let rotel = Rotel::start_with(Verbosity::Basic, &[])?;
     let dir = tempfile::tempdir()?;
@@ -59,6 +60,7 @@ fn spans_with_2_mib_attributes_reach_rotel_within_the_request_limit() -> TestRes
 
 #[test]
 fn a_too_large_answer_splits_the_request_and_loses_nothing() -> TestResult {
+    test_peers::own_process!(Ok(()));
     // The collector accepts only 1 MiB while our limit stays at 4 MiB, so the
     // first requests are refused (gRPC OutOfRange) and must be split.
     let rotel = Rotel::start_with(
@@ -94,6 +96,7 @@ fn a_too_large_answer_splits_the_request_and_loses_nothing() -> TestResult {
 #[test]
 fn with_the_collector_down_the_app_runs_memory_stays_bounded_and_shutdown_is_on_time() -> TestResult
 {
+    test_peers::own_process!(Ok(()));
     let port = test_peers::util::free_port()?;
     let dir = tempfile::tempdir()?;
     let mut s = settings(dir.path());
@@ -136,6 +139,7 @@ fn with_the_collector_down_the_app_runs_memory_stays_bounded_and_shutdown_is_on_
 
 #[test]
 fn truncated_spans_carry_the_marker_attribute() -> TestResult {
+    test_peers::own_process!(Ok(()));
     let rotel = Rotel::start()?;
     let dir = tempfile::tempdir()?;
     let mut s = settings(dir.path());

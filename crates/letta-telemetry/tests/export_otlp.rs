@@ -38,21 +38,25 @@ fn run(protocol: Protocol) -> TestResult {
 
 #[test]
 fn grpc_spans_reach_rotel_with_attributes_and_events() -> TestResult {
+    test_peers::own_process!(Ok(()));
     run(Protocol::Grpc)
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn http_protobuf_spans_reach_rotel_from_a_current_thread_runtime() -> TestResult {
+    test_peers::own_process!(Ok(()));
     run(Protocol::HttpProtobuf)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_json_spans_reach_rotel_from_a_multi_thread_runtime() -> TestResult {
+    test_peers::own_process!(Ok(()));
     run(Protocol::HttpJson)
 }
 
 #[test]
 fn an_incoming_traceparent_keeps_its_trace_id() -> TestResult {
+    test_peers::own_process!(Ok(()));
     let rotel = Rotel::start()?;
     let dir = tempfile::tempdir()?;
     let mut s = settings(dir.path());

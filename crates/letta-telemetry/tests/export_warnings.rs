@@ -12,6 +12,7 @@ type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 #[test]
 fn a_failed_export_is_reported_in_the_log() -> TestResult {
+    test_peers::own_process!(Ok(()));
     let port = test_peers::util::free_port()?; // nothing listens there
     let dir = tempfile::tempdir()?;
     let mut s = settings(dir.path());

@@ -19,6 +19,7 @@ fn only(spans: Vec<SpanData>, name: &str) -> SpanData {
 
 #[test]
 fn model_call_is_a_genai_client_span_and_metrics() {
+    test_peers::own_process!();
     let spans = testing::install_span_recorder();
     let metrics = testing::install_metric_recorder();
     let step = AgentStep::start("step-1");
@@ -104,6 +105,7 @@ fn model_call_is_a_genai_client_span_and_metrics() {
 
 #[test]
 fn tool_execution_span_and_counter() {
+    test_peers::own_process!();
     let spans = testing::install_span_recorder();
     let metrics = testing::install_metric_recorder();
     ToolExecution::builder("web_search")
@@ -138,6 +140,7 @@ fn tool_execution_span_and_counter() {
 
 #[test]
 fn dropped_handles_are_recorded_as_cancelled() {
+    test_peers::own_process!();
     let spans = testing::install_span_recorder();
     let _metrics = testing::install_metric_recorder();
     drop(LlmCall::builder("anthropic", "claude").start());
@@ -148,6 +151,7 @@ fn dropped_handles_are_recorded_as_cancelled() {
 
 #[test]
 fn provider_timeout_is_counted() {
+    test_peers::own_process!();
     let _spans = testing::install_span_recorder();
     let metrics = testing::install_metric_recorder();
     LlmCall::builder("openai", "gpt-4o")

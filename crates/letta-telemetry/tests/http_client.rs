@@ -18,6 +18,7 @@ fn client() -> reqwest_middleware::ClientWithMiddleware {
 
 #[tokio::test]
 async fn client_span_is_parent_of_server_span() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let server = serve(app(HttpConfig::default())).await;
     let response = client()
@@ -69,6 +70,7 @@ async fn client_span_is_parent_of_server_span() {
 
 #[tokio::test]
 async fn client_errors_from_400_and_redacted_urls() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let server = serve(app(HttpConfig::default())).await;
     let marker = "CLIENT-SECRET-77";
@@ -99,6 +101,7 @@ async fn client_errors_from_400_and_redacted_urls() {
 
 #[tokio::test]
 async fn transport_error_is_recorded_as_exception() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     // a port that was free a moment ago: connection refused
     let port = {
@@ -120,6 +123,7 @@ async fn transport_error_is_recorded_as_exception() {
 
 #[tokio::test]
 async fn tracing_off_sends_no_traceparent() {
+    test_peers::own_process!();
     // no recorder installed: tracing is off in this process
     let server = serve(app(HttpConfig::default())).await;
     let response = client()
@@ -133,6 +137,7 @@ async fn tracing_off_sends_no_traceparent() {
 
 #[tokio::test]
 async fn baggage_goes_only_to_the_hosts_allowed() {
+    test_peers::own_process!();
     use opentelemetry::KeyValue;
     use opentelemetry::baggage::BaggageExt as _;
     use opentelemetry::context::FutureExt as _;

@@ -16,6 +16,7 @@ fn s(v: Option<&Value>) -> Option<String> {
 
 #[tokio::test]
 async fn opted_in_routes_record_endpoint_metrics_with_context_attributes() {
+    test_peers::own_process!();
     // tracing stays off in this process: metrics work on their own
     let metrics = install_metric_recorder();
     let server = serve(app(HttpConfig::default())).await;
@@ -78,6 +79,7 @@ async fn opted_in_routes_record_endpoint_metrics_with_context_attributes() {
 
 #[tokio::test]
 async fn custom_metric_routes_and_unknown_endpoint_path() {
+    test_peers::own_process!();
     let metrics = install_metric_recorder();
     let server = serve(app(HttpConfig::builder()
         .with_metric_routes(["^GET /v1/status/", "^GET /v1/missing$", "^GET /v1/panic$"])

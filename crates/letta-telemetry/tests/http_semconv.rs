@@ -17,6 +17,7 @@ const LEGACY: [&str; 3] = ["http.method", "http.url", "http.status_code"];
 
 #[tokio::test]
 async fn without_legacy_names_spans_carry_the_stable_conventions_only() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     set_legacy_attributes(false);
     let server = serve(app(HttpConfig::default())).await;
@@ -72,6 +73,7 @@ async fn without_legacy_names_spans_carry_the_stable_conventions_only() {
 
 #[test]
 fn the_resource_names_the_environment_once_without_legacy_names() {
+    test_peers::own_process!();
     let host = HostIdentity::new(Some("h".into()), None);
     let get = |s: &Settings, k: &str| {
         letta_telemetry::build_resource_with(s, &host)

@@ -14,6 +14,7 @@ use opentelemetry::trace::{SpanKind, Status};
 
 #[tokio::test]
 async fn span_is_named_by_route_template_and_has_every_attribute() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let server = serve(app(HttpConfig::default())).await;
     let url = server.url("/v1/agents/agent-42/files/file-7?page=2&limit=10");
@@ -105,6 +106,7 @@ async fn span_is_named_by_route_template_and_has_every_attribute() {
 
 #[tokio::test]
 async fn caller_trace_is_continued_from_traceparent() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let server = serve(app(HttpConfig::default())).await;
     let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -123,6 +125,7 @@ async fn caller_trace_is_continued_from_traceparent() {
 
 #[tokio::test]
 async fn status_rules_mark_errors() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let default = serve(app(HttpConfig::default())).await;
     let semconv = serve(app(HttpConfig::builder()
@@ -168,6 +171,7 @@ async fn status_rules_mark_errors() {
 
 #[tokio::test]
 async fn handler_panic_becomes_500_json_with_trace_id_and_exception() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let server = serve(app(HttpConfig::default())).await;
     let response = reqwest::get(server.url("/v1/panic")).await.unwrap();
@@ -207,6 +211,7 @@ async fn handler_panic_becomes_500_json_with_trace_id_and_exception() {
 
 #[tokio::test]
 async fn handler_error_is_json_and_recorded_as_exception() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let server = serve(app(HttpConfig::default())).await;
     let response = reqwest::get(server.url("/v1/error")).await.unwrap();
@@ -245,6 +250,7 @@ async fn handler_error_is_json_and_recorded_as_exception() {
 
 #[tokio::test]
 async fn excluded_routes_get_no_span_and_unmatched_routes_are_named_by_method_alone() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let server = serve(app(HttpConfig::default())).await;
     let client = reqwest::Client::new();

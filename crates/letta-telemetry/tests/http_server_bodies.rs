@@ -13,6 +13,7 @@ use letta_telemetry::testing::install_span_recorder;
 
 #[tokio::test]
 async fn json_body_is_captured_and_passed_on_byte_for_byte() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let server = serve(app(HttpConfig::default())).await;
     // odd spacing and key order must survive unchanged
@@ -46,6 +47,7 @@ async fn json_body_is_captured_and_passed_on_byte_for_byte() {
 
 #[tokio::test]
 async fn oversized_non_json_and_invalid_utf8_bodies_are_skipped_but_passed_on() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let server = serve(app(HttpConfig::builder()
         .with_body_capture_limit(64)
@@ -100,6 +102,7 @@ async fn oversized_non_json_and_invalid_utf8_bodies_are_skipped_but_passed_on() 
 
 #[tokio::test]
 async fn body_key_allow_and_deny_lists() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let allow = serve(app(HttpConfig::builder()
         .with_body_keys(BodyKeys::Allow(vec!["keep".into()]))
@@ -128,6 +131,7 @@ async fn body_key_allow_and_deny_lists() {
 
 #[tokio::test]
 async fn secrets_never_reach_span_attributes() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let server = serve(app(HttpConfig::builder()
         .with_captured_header("authorization", "http.authorization")

@@ -25,6 +25,7 @@ fn duration_ms(span: &opentelemetry_sdk::trace::SpanData) -> u128 {
 
 #[tokio::test]
 async fn completed_stream_ends_span_and_metrics_with_the_body() {
+    test_peers::own_process!();
     let spans = install_span_recorder();
     let metrics = install_metric_recorder();
     let server = serve(app(HttpConfig::default())).await;
@@ -98,6 +99,7 @@ async fn completed_stream_ends_span_and_metrics_with_the_body() {
 
 #[tokio::test]
 async fn client_disconnect_mid_stream_is_recorded() {
+    test_peers::own_process!();
     let spans = install_span_recorder();
     let metrics = install_metric_recorder();
     let server = serve(app(HttpConfig::default())).await;

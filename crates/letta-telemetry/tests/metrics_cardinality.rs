@@ -8,6 +8,7 @@ use opentelemetry_sdk::metrics::Temporality;
 
 #[test]
 fn overflow_series_is_visible_and_keeps_the_total() {
+    test_peers::own_process!();
     let rec = testing::install_metric_recorder_with(
         Temporality::Delta,
         &MetricsOptions::default().with_cardinality_limit(5),
@@ -33,6 +34,7 @@ fn overflow_series_is_visible_and_keeps_the_total() {
 
 #[test]
 fn default_limits_are_per_instrument() {
+    test_peers::own_process!();
     assert_eq!(metrics::cardinality_limit("count_tool_execution"), 1000);
     assert_eq!(
         metrics::cardinality_limit("hist_endpoint_e2e_ms"),

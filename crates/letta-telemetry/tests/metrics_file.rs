@@ -5,6 +5,7 @@ use letta_telemetry::{Settings, init, metrics};
 
 #[test]
 fn default_output_is_otlp_json_lines() -> Result<(), Box<dyn std::error::Error>> {
+    test_peers::own_process!(Ok(()));
     let dir = tempfile::tempdir()?;
     let mut settings = Settings::default();
     settings.letta_dir = dir.path().to_path_buf();

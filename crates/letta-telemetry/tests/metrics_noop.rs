@@ -8,6 +8,7 @@ use letta_telemetry::testing::{self, PointValue};
 
 #[test]
 fn registry_is_a_noop_until_installed() {
+    test_peers::own_process!();
     let before = metrics::registry();
     assert!(!before.enabled());
     before.record_endpoint_request("/x", "GET", 200, 1.0);

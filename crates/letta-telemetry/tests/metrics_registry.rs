@@ -52,6 +52,7 @@ const REFERENCE: &[(&str, &str)] = &[
 
 #[test]
 fn every_reference_instrument_records_with_its_unit_and_temporality() {
+    test_peers::own_process!();
     let rec = testing::install_metric_recorder();
     let r = metrics::registry();
     let pool = [
@@ -146,6 +147,7 @@ fn every_reference_instrument_records_with_its_unit_and_temporality() {
 
 #[test]
 fn failed_tool_execution_carries_the_step_id() {
+    test_peers::own_process!();
     let rec = testing::install_metric_recorder();
     metrics::registry().record_tool_execution("search", false, Some("step-9"), 3.0);
     metrics::registry().record_tool_execution("search", true, Some("step-9"), 3.0);
@@ -165,6 +167,7 @@ fn failed_tool_execution_carries_the_step_id() {
 
 #[test]
 fn context_attributes_follow_the_allow_list() {
+    test_peers::own_process!();
     let rec = testing::install_metric_recorder();
     {
         let _scope = context::current_with_ctx_attributes().attach();
@@ -189,6 +192,7 @@ fn context_attributes_follow_the_allow_list() {
 
 #[test]
 fn histograms_have_agent_scale_buckets() {
+    test_peers::own_process!();
     let rec = testing::install_metric_recorder();
     let r = metrics::registry();
     r.record_llm_execution_time("m", 7.0 * 60_000.0);

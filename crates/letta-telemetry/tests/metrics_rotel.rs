@@ -134,6 +134,7 @@ fn settings(endpoint: String, protocol: Protocol, temporality: Temporality) -> S
 
 #[test]
 fn grpc_delta_metrics_reach_rotel() {
+    test_peers::own_process!();
     let rotel = start_rotel();
     let rt = runtime();
     let _entered = rt.enter();
@@ -154,6 +155,7 @@ fn grpc_delta_metrics_reach_rotel() {
 
 #[test]
 fn http_cumulative_metrics_reach_rotel() {
+    test_peers::own_process!();
     let rotel = start_rotel();
     let rt = runtime();
     let _entered = rt.enter();

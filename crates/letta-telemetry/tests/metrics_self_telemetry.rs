@@ -31,6 +31,7 @@ impl PushMetricExporter for Failing {
 
 #[test]
 fn failed_exports_and_dropped_points_are_counted() {
+    test_peers::own_process!();
     let rec =
         testing::install_metric_recorder_with(Temporality::Cumulative, &MetricsOptions::default());
     let failing = build_meter_provider(

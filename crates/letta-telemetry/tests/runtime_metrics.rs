@@ -9,6 +9,7 @@ use opentelemetry::Value;
 
 #[test]
 fn lag_tasks_and_backlog_are_observed() {
+    test_peers::own_process!();
     let rec = testing::install_metric_recorder();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)

@@ -66,6 +66,7 @@ fn export_one_log(rotel: &Rotel, vars: &[(&str, &str)], rendered: &str) {
 
 #[test]
 fn the_logs_protocol_variable_is_honoured_over_http() {
+    test_peers::own_process!();
     let rotel = start_rotel();
     let logs_endpoint = format!("{}/v1/logs", rotel.http_endpoint());
     // The generic protocol is gRPC; only logs go over HTTP. Before the fix
@@ -91,6 +92,7 @@ fn the_logs_protocol_variable_is_honoured_over_http() {
 
 #[test]
 fn the_logs_protocol_variable_is_honoured_over_grpc() {
+    test_peers::own_process!();
     let rotel = start_rotel();
     let endpoint = rotel.grpc_endpoint();
     // The generic protocol is HTTP; only logs go over gRPC.

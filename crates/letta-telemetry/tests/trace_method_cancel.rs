@@ -46,6 +46,7 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for ErrorLines {
 
 #[test]
 fn dropped_call_records_cancelled_error() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let errors = ErrorLines::default();
     let subscriber = tracing_subscriber::registry().with(errors.clone());
@@ -94,6 +95,7 @@ fn dropped_call_records_cancelled_error() {
 
 #[test]
 fn dropped_outside_a_task_has_unknown_task_name() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let mut fut = Box::pin(never_finishes(1));
     let waker = std::task::Waker::noop();
@@ -106,6 +108,7 @@ fn dropped_outside_a_task_has_unknown_task_name() {
 
 #[test]
 fn never_polled_call_records_nothing_and_completed_call_is_not_cancelled() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     drop(never_finishes(1));
     let runtime = tokio::runtime::Builder::new_current_thread()

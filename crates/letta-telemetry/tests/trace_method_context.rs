@@ -48,6 +48,7 @@ fn one(spans: &[SpanData], name: &str) -> SpanData {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nested_calls_and_spawned_tasks_are_children() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let trace_id = outer().await;
     let spans = recorder.spans();
@@ -75,6 +76,7 @@ async fn nested_calls_and_spawned_tasks_are_children() {
 
 #[test]
 fn sync_body_sees_its_own_span_and_restores_the_parent() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let inside = inner_sync();
     let span = one(&recorder.spans(), "trace_method_context.inner_sync");

@@ -73,6 +73,7 @@ fn exception(span: &SpanData) -> Vec<(String, Value)> {
 
 #[test]
 fn ok_and_plain_returns_set_status_ok() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     assert_eq!(fallible(false).ok(), Some(1));
     assert_eq!(plain(), 1);
@@ -84,6 +85,7 @@ fn ok_and_plain_returns_set_status_ok() {
 
 #[test]
 fn err_sets_error_and_records_the_exception() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     assert!(fallible(true).is_err());
     let span = &recorder.spans()[0];
@@ -102,6 +104,7 @@ fn err_sets_error_and_records_the_exception() {
 
 #[test]
 fn question_mark_works_and_is_recorded() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     assert_eq!(with_question_mark("21").ok(), Some(42));
     assert!(with_question_mark("x").is_err());
@@ -115,6 +118,7 @@ fn question_mark_works_and_is_recorded() {
 
 #[test]
 fn error_without_display_uses_debug() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     assert!(debug_only().is_err());
     let span = &recorder.spans()[0];
@@ -127,6 +131,7 @@ fn error_without_display_uses_debug() {
 
 #[tokio::test]
 async fn async_err_is_recorded() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     assert_eq!(async_fallible("4").await.ok(), Some(4));
     assert!(async_fallible("four").await.is_err());

@@ -35,6 +35,7 @@ fn three(a: &str, b: &str, c: i64) {
 
 #[test]
 fn small_values_are_kept_whole() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let value = "x".repeat(MAX_PARAM_SIZE);
     one(&value);
@@ -49,6 +50,7 @@ fn small_values_are_kept_whole() {
 
 #[test]
 fn long_string_is_cut_at_two_mib_with_marker() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let value = "y".repeat(3 * 1024 * 1024);
     assert_eq!(one(&value), value.len());
@@ -65,6 +67,7 @@ fn long_string_is_cut_at_two_mib_with_marker() {
 
 #[test]
 fn long_debug_output_is_cut_and_reports_a_lower_bound() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let values: Vec<u64> = (0..1_000_000).map(|i| i * 1_000_003).collect();
     assert_eq!(one_debug(&values), 1_000_000);
@@ -83,6 +86,7 @@ fn long_debug_output_is_cut_and_reports_a_lower_bound() {
 
 #[test]
 fn multibyte_text_is_cut_on_a_char_boundary() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     // 'é' is 2 bytes, '€' 3: an odd prefix shifts every boundary.
     let value = format!("a{}", "€é".repeat(MAX_PARAM_SIZE / 4));
@@ -97,6 +101,7 @@ fn multibyte_text_is_cut_on_a_char_boundary() {
 
 #[test]
 fn past_the_total_the_remaining_parameters_are_dropped() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let big = "z".repeat(3 * 1024 * 1024);
     three(&big, &big, 5);
@@ -115,6 +120,7 @@ fn past_the_total_the_remaining_parameters_are_dropped() {
 
 #[test]
 fn values_under_the_total_are_all_kept() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let half = "h".repeat(MAX_PARAM_SIZE - 100);
     three(&half, &half, 5);
@@ -132,6 +138,7 @@ fn big_then_request_data(a: &str, b: &str, request_data: &str) {
 
 #[test]
 fn request_data_is_recorded_even_past_the_total() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let big = "z".repeat(3 * 1024 * 1024);
     big_then_request_data(&big, &big, r#"{"agent":"a-1"}"#);
@@ -143,6 +150,7 @@ fn request_data_is_recorded_even_past_the_total() {
 
 #[test]
 fn a_huge_request_data_past_the_total_is_cut_at_two_mib_not_dropped() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let big = "z".repeat(3 * 1024 * 1024);
     big_then_request_data(&big, &big, &big);

@@ -89,6 +89,7 @@ fn names(recorder: &letta_telemetry::testing::SpanRecorder) -> Vec<String> {
 
 #[test]
 fn free_function_is_module_dot_function() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     assert_eq!(free_fn(1), 2);
     assert_eq!(names(&recorder), ["agents.free_fn"]);
@@ -96,6 +97,7 @@ fn free_function_is_module_dot_function() {
 
 #[tokio::test]
 async fn async_free_function_is_module_dot_function() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     assert_eq!(async_free().await, 7);
     assert_eq!(names(&recorder), ["agents.async_free"]);
@@ -103,6 +105,7 @@ async fn async_free_function_is_module_dot_function() {
 
 #[test]
 fn methods_are_type_dot_method() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     Agent.step(3);
     Generic(String::from("g")).get();
@@ -115,6 +118,7 @@ fn methods_are_type_dot_method() {
 
 #[test]
 fn associated_function_without_impl_attribute_is_module_dot_function() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let _ = Agent::assoc();
     assert_eq!(names(&recorder), ["agents.assoc"]);
@@ -122,6 +126,7 @@ fn associated_function_without_impl_attribute_is_module_dot_function() {
 
 #[test]
 fn name_option_overrides() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     Agent.renamed();
     Store.x();
@@ -130,6 +135,7 @@ fn name_option_overrides() {
 
 #[test]
 fn impl_block_attribute_names_every_function() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let store = Store::open();
     assert_eq!(store.plain(5), 5);
@@ -147,6 +153,7 @@ fn impl_block_attribute_names_every_function() {
 
 #[test]
 fn trait_default_method_is_named_per_implementor() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     Agent.greet();
     Store.greet();

@@ -60,6 +60,7 @@ fn takes_bad(bad: BadDebug, failing: FailingDebug, after: i64) -> i64 {
 
 #[test]
 fn sync_panic_is_recorded_then_resumed() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let caught = catch_unwind(|| explode(2));
     let payload = caught
@@ -84,6 +85,7 @@ fn sync_panic_is_recorded_then_resumed() {
 
 #[tokio::test]
 async fn async_panic_is_recorded_then_resumed() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let joined = tokio::spawn(explode_later(1)).await;
     assert!(joined.is_err_and(|e| e.is_panic()));
@@ -105,6 +107,7 @@ async fn async_panic_is_recorded_then_resumed() {
 
 #[test]
 fn failing_debug_becomes_serialization_failed() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let result = catch_unwind(AssertUnwindSafe(|| takes_bad(BadDebug, FailingDebug, 7)));
     assert_eq!(result.ok(), Some(7), "capture never changes the call");

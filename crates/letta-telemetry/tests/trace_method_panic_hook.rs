@@ -26,6 +26,7 @@ static HOOK_CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsi
 
 #[test]
 fn a_panicking_debug_is_recorded_without_calling_the_panic_hook() {
+    test_peers::own_process!();
     use std::sync::atomic::Ordering;
     std::panic::set_hook(Box::new(|_| {
         HOOK_CALLS.fetch_add(1, Ordering::SeqCst);

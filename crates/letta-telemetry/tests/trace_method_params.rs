@@ -50,6 +50,7 @@ fn generic<T: Debug, U>(debug: T, plain: U, text: impl AsRef<str>) -> usize {
 
 #[test]
 fn every_kind_of_parameter() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let n = kinds(
         "a",
@@ -96,6 +97,7 @@ fn every_kind_of_parameter() {
 
 #[test]
 fn generic_and_impl_trait_parameters() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     assert_eq!(generic(vec![1u8], Opaque, "xyz"), 3);
     let span = &recorder.named("trace_method_params.generic")[0];
@@ -124,6 +126,7 @@ impl Agent {
 
 #[test]
 fn receiver_is_never_recorded() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let mut agent = Agent { name: "a".into() };
     assert_eq!(agent.rename("b".into()), "a");
@@ -137,6 +140,7 @@ fn with_fields(model: &str) {}
 
 #[test]
 fn extra_fields_are_attributes() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     with_fields("gpt");
     let span = &recorder.named("trace_method_params.with_fields")[0];
@@ -159,6 +163,7 @@ fn destructured((a, b): (i64, &str), Point { x, y: height }: Point, _: u8) -> i6
 
 #[test]
 fn destructured_parameters_record_each_binding() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     assert_eq!(destructured((1, "ab"), Point { x: 3, y: 4 }, 9), 10);
     let span = &recorder.named("trace_method_params.destructured")[0];

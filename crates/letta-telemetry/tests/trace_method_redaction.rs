@@ -55,6 +55,7 @@ fn run() {
 
 #[test]
 fn secret_names_and_secret_values_are_redacted() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     run();
     let span = &recorder.spans()[0];
@@ -96,6 +97,7 @@ fn secret_names_and_secret_values_are_redacted() {
 
 #[test]
 fn the_list_is_configurable_at_runtime() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     run();
     redact::set_secret_names(["pin"]).unwrap_or_else(|e| panic!("{e}"));

@@ -13,6 +13,7 @@ use opentelemetry::trace::{
 
 #[tokio::test]
 async fn sampled_out_spans_format_nothing() {
+    test_peers::own_process!();
     let recorder = letta_telemetry::testing::install_span_recorder();
     // A remote parent that is not sampled: the default parent-based sampler
     // drops the child.

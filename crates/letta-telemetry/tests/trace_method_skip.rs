@@ -53,6 +53,7 @@ fn messages(n: u64) -> Vec<Message> {
 
 #[test]
 fn default_skip_list_records_type_and_ids() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     defaults(
         &AgentState {
@@ -132,6 +133,7 @@ fn every_default(
 
 #[test]
 fn every_name_of_the_reference_list_is_skipped() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     assert_eq!(
         every_default(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1),
@@ -157,6 +159,7 @@ fn explicit_skip(secret_plan: &AgentState, agent_state: &AgentState, visible: i6
 
 #[test]
 fn skip_option_adds_to_the_list() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     let a = AgentState { id: "a1".into() };
     explicit_skip(&a, &a, 4);
@@ -180,6 +183,7 @@ fn skip_everything(messages: Vec<Message>, n: i64, request_data: &str) {
 
 #[test]
 fn skip_all_skips_everything_but_request_data() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     skip_everything(messages(2), 9, "body");
     let span = &recorder.named("trace_method_skip.skip_everything")[0];
@@ -198,6 +202,7 @@ fn include_only(messages: Vec<Message>, n: i64, other: &str) {
 
 #[test]
 fn include_records_only_the_named_parameters_in_full() {
+    test_peers::own_process!();
     let recorder = install_span_recorder();
     include_only(messages(1), 2, "hidden");
     let span = &recorder.named("trace_method_skip.include_only")[0];
@@ -212,6 +217,7 @@ fn include_records_only_the_named_parameters_in_full() {
 
 #[test]
 fn derive_uses_the_id_field() {
+    test_peers::own_process!();
     assert_eq!(
         AgentState { id: "x".into() }.telemetry_id().as_deref(),
         Some("x")
