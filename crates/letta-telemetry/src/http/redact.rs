@@ -27,21 +27,9 @@ pub(crate) fn is_denied_header(name: &HeaderName) -> bool {
 
 #[cfg(feature = "axum")]
 /// Replaces, at any depth, the values of secret-looking object keys with
-/// `REDACTED`.
+/// [`REDACTED`].
 pub(crate) fn redact_json(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (k, v) in map.iter_mut() {
-                if is_secret_name(k) {
-                    *v = serde_json::Value::String(REDACTED.to_owned());
-                } else {
-                    redact_json(v);
-                }
-            }
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_json),
-        _ => {}
-    }
+    crate::redact::redact_json(value, REDACTED);
 }
 
 #[cfg(test)]

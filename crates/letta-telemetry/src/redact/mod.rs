@@ -30,6 +30,7 @@
 //! assert_eq!(key.expose(), "sk-live-123");
 //! ```
 
+mod json;
 mod policy;
 mod url;
 
@@ -37,6 +38,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, RwLock};
 
+pub(crate) use json::redact_json;
 pub use policy::{DEFAULT_SECRET_NAMES, NOT_A_SECRET_SUFFIXES};
 #[cfg(feature = "axum")]
 pub(crate) use url::redact_query;
