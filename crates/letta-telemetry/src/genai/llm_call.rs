@@ -1,12 +1,18 @@
-//! One model call: a GenAI CLIENT span plus the registry's LLM metrics.
+//! One model call: a GenAI CLIENT span, the reference's LLM metrics and the
+//! conventions' client metrics.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use opentelemetry::trace::{SpanKind, Status};
-use opentelemetry::{Array, Context, KeyValue, StringValue, Value};
+use opentelemetry::{Context, KeyValue};
 
 use super::attributes as a;
+use super::capture::content_capture;
+use super::content::InputContent;
+use super::content_json::{self, Budget};
+use super::llm_request::{LlmRequest, saturate, string_array};
+use super::llm_response::LlmResponse;
 use super::span::GenAiSpan;
 
 /// Starts an [`LlmCall`]; get one with [`LlmCall::builder`].
@@ -17,6 +23,8 @@ pub struct LlmCallBuilder {
     model: String,
     operation: &'static str,
     parent: Option<Context>,
+    request: LlmRequest,
+    server: Option<(String, u16)>,
 }
 
 impl LlmCallBuilder {
@@ -33,84 +41,49 @@ impl LlmCallBuilder {
         self
     }
 
+    /// The request's parameters (`gen_ai.request.*`).
+    pub fn request(mut self, request: LlmRequest) -> Self {
+        self.request = request;
+        self
+    }
+
+    /// The model endpoint (`server.address`, `server.port`), on the span
+    /// and the conventions' metrics.
+    pub fn server(mut self, address: impl Into<String>, port: u16) -> Self {
+        self.server = Some((address.into(), port));
+        self
+    }
+
     /// Starts the call: the span begins and the clock starts.
     pub fn start(self) -> LlmCall {
         let span = GenAiSpan::start(
             || format!("{} {}", self.operation, self.model),
             SpanKind::Client,
             || {
-                vec![
-                    KeyValue::new(a::OPERATION_NAME, self.operation),
-                    KeyValue::new(a::PROVIDER_NAME, self.provider.clone()),
-                    KeyValue::new(a::REQUEST_MODEL, self.model.clone()),
-                ]
+                let mut attrs = Vec::with_capacity(12);
+                attrs.push(KeyValue::new(a::OPERATION_NAME, self.operation));
+                attrs.push(KeyValue::new(a::PROVIDER_NAME, self.provider.clone()));
+                attrs.push(KeyValue::new(a::REQUEST_MODEL, self.model.clone()));
+                if let Some((address, port)) = &self.server {
+                    attrs.push(KeyValue::new(a::SERVER_ADDRESS, address.clone()));
+                    attrs.push(KeyValue::new(a::SERVER_PORT, i64::from(*port)));
+                }
+                self.request.attributes(&mut attrs);
+                attrs
             },
             self.parent.as_ref(),
         );
         LlmCall {
             provider: self.provider,
             model: self.model,
+            operation: self.operation,
+            server: self.server,
             started: Instant::now(),
             ttft: Mutex::new(None),
             span,
+            input: Vec::new(),
+            budget: Budget::default(),
         }
-    }
-}
-
-/// What a finished model call returned; every field is optional.
-#[derive(Debug, Clone, Default)]
-#[must_use]
-pub struct LlmResponse {
-    response_model: Option<String>,
-    response_id: Option<String>,
-    input_tokens: Option<u64>,
-    output_tokens: Option<u64>,
-    cached_input_tokens: Option<u64>,
-    cost_usd: Option<f64>,
-    finish_reasons: Vec<String>,
-}
-
-impl LlmResponse {
-    /// An empty response description.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The model that answered (`gen_ai.response.model`).
-    pub fn response_model(mut self, model: impl Into<String>) -> Self {
-        self.response_model = Some(model.into());
-        self
-    }
-
-    /// The provider's response id (`gen_ai.response.id`).
-    pub fn response_id(mut self, id: impl Into<String>) -> Self {
-        self.response_id = Some(id.into());
-        self
-    }
-
-    /// Input and output token counts.
-    pub fn usage(mut self, input_tokens: u64, output_tokens: u64) -> Self {
-        self.input_tokens = Some(input_tokens);
-        self.output_tokens = Some(output_tokens);
-        self
-    }
-
-    /// Input tokens served from the provider's prompt cache.
-    pub fn cached_input_tokens(mut self, tokens: u64) -> Self {
-        self.cached_input_tokens = Some(tokens);
-        self
-    }
-
-    /// Cost of the call in US dollars.
-    pub fn cost_usd(mut self, cost: f64) -> Self {
-        self.cost_usd = Some(cost);
-        self
-    }
-
-    /// Adds a finish reason (`stop`, `length`, `tool_calls`, …).
-    pub fn finish_reason(mut self, reason: impl Into<String>) -> Self {
-        self.finish_reasons.push(reason.into());
-        self
     }
 }
 
@@ -121,13 +94,14 @@ impl LlmResponse {
 pub struct LlmCall {
     provider: String,
     model: String,
+    operation: &'static str,
+    server: Option<(String, u16)>,
     started: Instant,
     ttft: Mutex<Option<Duration>>,
     span: GenAiSpan,
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
+    /// The rendered request content, kept for the operation-details event.
+    input: Vec<KeyValue>,
+    budget: Budget,
 }
 
 impl LlmCall {
@@ -139,6 +113,8 @@ impl LlmCall {
             model: model.into(),
             operation: "chat",
             parent: None,
+            request: LlmRequest::default(),
+            server: None,
         }
     }
 
@@ -148,7 +124,35 @@ impl LlmCall {
         self.span.context()
     }
 
-    /// Marks the first token: records `hist_ttft_ms` and adds the
+    /// Records the request's content (system instructions, messages, tool
+    /// definitions) while content capture is on and the span is recorded;
+    /// `content` is not called otherwise, so building it costs nothing then.
+    /// See `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`.
+    pub fn capture_input(&mut self, content: impl FnOnce() -> InputContent) {
+        let mode = content_capture();
+        if !mode.any() || !self.span.recording() {
+            return;
+        }
+        let content = content();
+        let budget = &mut self.budget;
+        if !content.system_instructions.is_empty() {
+            let json = content_json::system_instructions(&content.system_instructions, budget);
+            self.input.push(KeyValue::new(a::SYSTEM_INSTRUCTIONS, json));
+        }
+        let json = content_json::messages(&content.messages, budget);
+        self.input.push(KeyValue::new(a::INPUT_MESSAGES, json));
+        if !content.tools.is_empty() {
+            let json = content_json::tool_definitions(&content.tools, budget);
+            self.input.push(KeyValue::new(a::TOOL_DEFINITIONS, json));
+        }
+        if mode.on_span() {
+            self.span.set_attributes(self.input.iter().cloned());
+        }
+    }
+
+    /// Marks the first token (the first chunk of a stream): records
+    /// `hist_ttft_ms`, `gen_ai.client.operation.time_to_first_chunk` and
+    /// `gen_ai.response.time_to_first_chunk`, and adds the reference's
     /// `time_to_first_token` event. Only the first call counts.
     pub fn first_token(&self) {
         let elapsed = self.started.elapsed();
@@ -160,77 +164,159 @@ impl LlmCall {
         }
         *ttft = Some(elapsed);
         drop(ttft);
-        let ttft_ms = ms(elapsed);
-        crate::metrics::registry().record_ttft(&self.model, ttft_ms);
+        let r = crate::metrics::registry();
+        r.record_ttft(&self.model, ms(elapsed));
+        r.record_genai_time_to_first_chunk(
+            &self.metric_attributes(None, None),
+            elapsed.as_secs_f64(),
+        );
         self.span.add_event(
             a::TIME_TO_FIRST_TOKEN_EVENT,
-            vec![KeyValue::new(a::TTFT_MS, ttft_ms)],
+            vec![KeyValue::new(a::TTFT_MS, ms(elapsed))],
         );
+        self.span.set_attributes([KeyValue::new(
+            a::RESPONSE_TIME_TO_FIRST_CHUNK,
+            elapsed.as_secs_f64(),
+        )]);
+    }
+
+    /// The conventions' metric attributes of this call.
+    fn metric_attributes(
+        &self,
+        response_model: Option<&str>,
+        error: Option<&str>,
+    ) -> Vec<KeyValue> {
+        let mut attrs = Vec::with_capacity(7);
+        attrs.push(KeyValue::new(a::OPERATION_NAME, self.operation));
+        attrs.push(KeyValue::new(a::PROVIDER_NAME, self.provider.clone()));
+        attrs.push(KeyValue::new(a::REQUEST_MODEL, self.model.clone()));
+        if let Some(m) = response_model {
+            attrs.push(KeyValue::new(a::RESPONSE_MODEL, m.to_owned()));
+        }
+        if let Some((address, port)) = &self.server {
+            attrs.push(KeyValue::new(a::SERVER_ADDRESS, address.clone()));
+            attrs.push(KeyValue::new(a::SERVER_PORT, i64::from(*port)));
+        }
+        if let Some(e) = error {
+            attrs.push(KeyValue::new(a::ERROR_TYPE, e.to_owned()));
+        }
+        attrs
     }
 
     /// The call succeeded: records execution time, tokens and cost, sets the
-    /// response attributes and ends the span with status OK.
+    /// response attributes (and, under content capture, the output
+    /// messages) and ends the span with status OK.
     pub fn finish(mut self, response: LlmResponse) {
         let elapsed = self.started.elapsed();
         let r = crate::metrics::registry();
         r.record_llm_execution_time(&self.model, ms(elapsed));
-        if response.input_tokens.is_some() || response.output_tokens.is_some() {
-            r.record_message_usage(
-                &self.model,
-                response.input_tokens.unwrap_or(0),
-                response.output_tokens.unwrap_or(0),
-                response.cost_usd,
-            );
+        let tokens =
+            (response.input_tokens.is_some() || response.output_tokens.is_some()).then(|| {
+                (
+                    response.input_tokens.unwrap_or(0),
+                    response.output_tokens.unwrap_or(0),
+                )
+            });
+        if let Some((input, output)) = tokens {
+            r.record_message_usage(&self.model, input, output, response.cost_usd);
         }
-        let mut attrs = Vec::with_capacity(7);
-        if let Some(m) = response.response_model {
-            attrs.push(KeyValue::new(a::RESPONSE_MODEL, m));
-        }
-        if let Some(id) = response.response_id {
-            attrs.push(KeyValue::new(a::RESPONSE_ID, id));
-        }
-        if let Some(n) = response.input_tokens {
-            attrs.push(KeyValue::new(a::USAGE_INPUT_TOKENS, saturate(n)));
-        }
-        if let Some(n) = response.output_tokens {
-            attrs.push(KeyValue::new(a::USAGE_OUTPUT_TOKENS, saturate(n)));
-        }
-        if let Some(n) = response.cached_input_tokens {
-            attrs.push(KeyValue::new(a::USAGE_CACHE_READ_INPUT_TOKENS, saturate(n)));
-        }
-        if let Some(c) = response.cost_usd {
-            attrs.push(KeyValue::new(a::COST_USD, c));
-        }
-        if !response.finish_reasons.is_empty() {
-            let reasons: Vec<StringValue> = response
-                .finish_reasons
-                .into_iter()
-                .map(StringValue::from)
-                .collect();
-            attrs.push(KeyValue::new(
-                a::RESPONSE_FINISH_REASONS,
-                Value::Array(Array::String(reasons)),
-            ));
-        }
-        self.span.set_attributes(attrs);
+        r.record_genai_operation(
+            &self.metric_attributes(response.response_model.as_deref(), None),
+            elapsed.as_secs_f64(),
+            tokens,
+        );
+        self.span.set_attributes(response_attributes(&response));
+        self.record_content(&response);
         self.span.end(Status::Ok);
+    }
+
+    /// Output messages and the operation-details event, as the capture mode
+    /// says.
+    fn record_content(&mut self, response: &LlmResponse) {
+        let mode = content_capture();
+        if !mode.any() || !self.span.recording() {
+            return;
+        }
+        let output = (!response.output_messages.is_empty()).then(|| {
+            let json = content_json::messages(&response.output_messages, &mut self.budget);
+            KeyValue::new(a::OUTPUT_MESSAGES, json)
+        });
+        if mode.on_span()
+            && let Some(output) = &output
+        {
+            self.span.set_attributes([output.clone()]);
+        }
+        if mode.on_event() {
+            let mut details = std::mem::take(&mut self.input);
+            details.extend(output);
+            self.span.add_event(a::OPERATION_DETAILS_EVENT, details);
+        }
+        if self.budget.truncated() {
+            self.span
+                .set_attributes([KeyValue::new(a::CONTENT_TRUNCATED, true)]);
+        }
     }
 
     /// The call failed with an error of type `error_type` (e.g. `timeout`,
     /// `rate_limited`, the provider's error class). Records the execution
     /// time; a `timeout` also counts in `provider_timeout_total`.
     pub fn fail(mut self, error_type: &str, message: impl Into<String>) {
+        let elapsed = self.started.elapsed();
         let r = crate::metrics::registry();
-        r.record_llm_execution_time(&self.model, ms(self.started.elapsed()));
+        r.record_llm_execution_time(&self.model, ms(elapsed));
+        r.record_genai_operation(
+            &self.metric_attributes(None, Some(error_type)),
+            elapsed.as_secs_f64(),
+            None,
+        );
         if error_type == "timeout" {
             r.add_provider_timeout(&self.provider);
         }
+        self.record_content(&LlmResponse::default());
         self.span.end_error(error_type, message.into());
     }
 }
 
-fn saturate(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
+/// The span attributes of a response.
+fn response_attributes(response: &LlmResponse) -> Vec<KeyValue> {
+    let mut attrs = Vec::with_capacity(8);
+    if let Some(m) = &response.response_model {
+        attrs.push(KeyValue::new(a::RESPONSE_MODEL, m.clone()));
+    }
+    if let Some(id) = &response.response_id {
+        attrs.push(KeyValue::new(a::RESPONSE_ID, id.clone()));
+    }
+    let counts = [
+        (a::USAGE_INPUT_TOKENS, response.input_tokens),
+        (a::USAGE_OUTPUT_TOKENS, response.output_tokens),
+        (
+            a::USAGE_CACHE_READ_INPUT_TOKENS,
+            response.cached_input_tokens,
+        ),
+        (
+            a::USAGE_CACHE_CREATION_INPUT_TOKENS,
+            response.cache_creation_input_tokens,
+        ),
+    ];
+    attrs.extend(
+        counts
+            .into_iter()
+            .filter_map(|(k, n)| n.map(|n| KeyValue::new(k, saturate(n)))),
+    );
+    if let Some(c) = response.cost_usd {
+        attrs.push(KeyValue::new(a::COST_USD, c));
+    }
+    if !response.finish_reasons.is_empty() {
+        attrs.push(KeyValue::new(
+            a::RESPONSE_FINISH_REASONS,
+            string_array(response.finish_reasons.iter().cloned()),
+        ));
+    }
+    attrs
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 impl Drop for LlmCall {

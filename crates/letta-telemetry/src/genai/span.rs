@@ -55,6 +55,11 @@ impl GenAiSpan {
         &self.cx
     }
 
+    /// Whether the span is recorded (started, not ended, and sampled).
+    pub(super) fn recording(&self) -> bool {
+        self.live && self.cx.span().is_recording()
+    }
+
     /// Adds an event.
     pub(super) fn add_event(&self, name: &'static str, attributes: Vec<KeyValue>) {
         if self.live {

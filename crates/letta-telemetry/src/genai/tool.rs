@@ -7,6 +7,8 @@ use opentelemetry::trace::{SpanKind, Status};
 use opentelemetry::{Context, KeyValue};
 
 use super::attributes as a;
+use super::capture::content_capture;
+use super::content_json::{self, Budget};
 use super::span::GenAiSpan;
 
 /// Starts a [`ToolExecution`]; get one with [`ToolExecution::builder`].
@@ -16,6 +18,9 @@ pub struct ToolExecutionBuilder {
     tool_name: String,
     step_id: Option<String>,
     call_id: Option<String>,
+    tool_type: &'static str,
+    description: Option<String>,
+    arguments: Option<String>,
     parent: Option<Context>,
 }
 
@@ -33,6 +38,29 @@ impl ToolExecutionBuilder {
         self
     }
 
+    /// `gen_ai.tool.type`: `function` (the default), `extension` or
+    /// `datastore`.
+    pub fn tool_type(mut self, tool_type: &'static str) -> Self {
+        self.tool_type = tool_type;
+        self
+    }
+
+    /// `gen_ai.tool.description`.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// The call's arguments as the model sent them
+    /// (`gen_ai.tool.call.arguments`), recorded only while content capture
+    /// puts content on spans; redacted and cut like captured messages.
+    pub fn arguments(mut self, arguments: &str) -> Self {
+        if content_capture().on_span() && crate::global::tracing_enabled() {
+            self.arguments = Some(content_json::tool_value(arguments, &mut Budget::default()));
+        }
+        self
+    }
+
     /// Parent context of the span (default: the current context).
     pub fn parent(mut self, parent: &Context) -> Self {
         self.parent = Some(parent.clone());
@@ -45,7 +73,14 @@ impl ToolExecutionBuilder {
             let mut attrs = vec![
                 KeyValue::new(a::OPERATION_NAME, "execute_tool"),
                 KeyValue::new(a::TOOL_NAME, self.tool_name.clone()),
+                KeyValue::new(a::TOOL_TYPE, self.tool_type),
             ];
+            if let Some(d) = &self.description {
+                attrs.push(KeyValue::new(a::TOOL_DESCRIPTION, d.clone()));
+            }
+            if let Some(arguments) = &self.arguments {
+                attrs.push(KeyValue::new(a::TOOL_CALL_ARGUMENTS, arguments.clone()));
+            }
             if let Some(id) = &self.call_id {
                 attrs.push(KeyValue::new(a::TOOL_CALL_ID, id.clone()));
             }
@@ -90,6 +125,9 @@ impl ToolExecution {
             tool_name: tool_name.into(),
             step_id: None,
             call_id: None,
+            tool_type: "function",
+            description: None,
+            arguments: None,
             parent: None,
         }
     }
@@ -119,6 +157,18 @@ impl ToolExecution {
             self.span
                 .end_error("tool_error", "the tool reported failure".into());
         }
+    }
+
+    /// The tool finished with `result` (`gen_ai.tool.call.result`, recorded
+    /// only while content capture puts content on spans; redacted and cut
+    /// like captured messages); `success` is whether it reported success.
+    pub fn finish_with_result(self, success: bool, result: &str) {
+        if content_capture().on_span() && self.span.recording() {
+            let value = content_json::tool_value(result, &mut Budget::default());
+            self.span
+                .set_attributes([KeyValue::new(a::TOOL_CALL_RESULT, value)]);
+        }
+        self.finish(success);
     }
 
     /// The tool failed with an error of type `error_type`.

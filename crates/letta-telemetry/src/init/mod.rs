@@ -76,6 +76,7 @@ pub fn init(settings: Settings) -> Result<TelemetryGuard, InitError> {
     let traces_to_datadog = traces.as_ref().is_some_and(|t| t.datadog.is_some());
 
     crate::semconv::set_legacy_attributes(settings.legacy_attributes);
+    crate::genai::set_content_capture(settings.genai_capture_message_content);
     let resource = crate::resource::build_resource(&settings);
     let mut pipelines: Vec<Arc<dyn Pipeline>> = Vec::new();
     // What degraded (a telemetry file that cannot be written): reported once,

@@ -1,6 +1,7 @@
 //! [`SettingsBuilder`]: settings from code, completed from the environment.
 
 use super::Settings;
+use super::content_capture::ContentCapture;
 use super::env::EnvSource;
 use super::error::{SettingProblem, SettingsError};
 use super::limits::ExportLimits;
@@ -236,6 +237,11 @@ impl SettingsBuilder {
         );
         let sdk = r.sdk();
         let legacy_attributes = r.legacy_attributes(c.legacy_attributes);
+        let genai_capture_message_content = r.value(
+            Field::GenaiCaptureMessageContent,
+            c.genai_capture_message_content,
+            str::parse::<ContentCapture>,
+        );
 
         // Identity.
         let environment = r.string(Field::Environment, c.environment);
@@ -374,6 +380,8 @@ impl SettingsBuilder {
             metric_export_interval: metric_export_interval.unwrap_or(d.metric_export_interval),
             limits,
             legacy_attributes,
+            genai_capture_message_content: genai_capture_message_content
+                .unwrap_or(d.genai_capture_message_content),
             sdk,
             warnings,
             provenance: Default::default(),

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::Settings;
+use super::content_capture::ContentCapture;
 use super::limits::ExportLimits;
 use super::otlp::OtlpSettings;
 use super::sdk::SdkSettings;
@@ -52,6 +53,7 @@ impl Default for Settings {
             metric_export_interval: Duration::from_secs(60),
             limits: ExportLimits::default(),
             legacy_attributes: true,
+            genai_capture_message_content: ContentCapture::NoContent,
             sdk: SdkSettings::default(),
             warnings: Vec::new(),
             provenance: Provenance::default(),

@@ -43,6 +43,7 @@
 //! ```
 
 mod builder;
+mod content_capture;
 mod defaults;
 mod env;
 mod error;
@@ -64,6 +65,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use builder::SettingsBuilder;
+pub use content_capture::ContentCapture;
 pub use env::EnvSource;
 pub use error::{SettingProblem, SettingsError};
 pub use limits::ExportLimits;
@@ -172,6 +174,11 @@ pub struct Settings {
     /// (fewer attributes, less work per request). `OTEL_SEMCONV_STABILITY_OPT_IN`
     /// is read too: `http` turns them off, `http/dup` on.
     pub legacy_attributes: bool,
+    /// `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` (alias
+    /// `LETTA_TELEMETRY_GENAI_CAPTURE_MESSAGE_CONTENT`; default
+    /// [`ContentCapture::NoContent`]): whether the content of model calls and
+    /// tool executions is recorded, and where.
+    pub genai_capture_message_content: ContentCapture,
     /// The standard SDK settings beyond the OTLP exporter (exporters,
     /// propagators, span limits, batch timeouts, `OTEL_LOG_LEVEL`).
     pub sdk: SdkSettings,

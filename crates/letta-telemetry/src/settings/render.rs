@@ -185,6 +185,7 @@ pub(crate) fn shown_value(s: &Settings, field: Field) -> String {
         Field::FileMaxBytes => s.limits.file_max_bytes.to_string(),
         Field::FileBackups => s.limits.file_backups.to_string(),
         Field::LegacyAttributes => s.legacy_attributes.to_string(),
+        Field::GenaiCaptureMessageContent => s.genai_capture_message_content.to_string(),
         Field::TracesExporter => s.sdk.traces_exporter.to_string(),
         Field::MetricsExporter => s.sdk.metrics_exporter.to_string(),
         Field::LogsExporter => s.sdk.logs_exporter.to_string(),

@@ -65,6 +65,15 @@ pub const LEGACY_ATTRIBUTES: &str = "LETTA_TELEMETRY_LEGACY_ATTRIBUTES";
 /// only (legacy off), `http/dup` both (legacy on); a comma-separated list.
 pub const OTEL_SEMCONV_STABILITY_OPT_IN: &str = "OTEL_SEMCONV_STABILITY_OPT_IN";
 
+/// GenAI content capture: `true`/`false` or `NO_CONTENT`, `SPAN_ONLY`,
+/// `EVENT_ONLY`, `SPAN_AND_EVENT` (default `NO_CONTENT`), the variable of the
+/// OpenTelemetry GenAI instrumentations.
+pub const OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: &str =
+    "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
+/// This project's alias of [`OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`];
+/// it wins when both are set.
+pub const GENAI_CAPTURE_MESSAGE_CONTENT: &str = "LETTA_TELEMETRY_GENAI_CAPTURE_MESSAGE_CONTENT";
+
 /// Largest encoded export request in bytes (default 4 MiB).
 pub const MAX_REQUEST_BYTES: &str = "LETTA_TELEMETRY_MAX_REQUEST_BYTES";
 /// Most estimated bytes waiting in the span queue (default 64 MiB).

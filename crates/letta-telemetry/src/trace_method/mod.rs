@@ -79,7 +79,7 @@ mod outcome;
 mod params;
 mod type_name;
 mod value;
-mod writer;
+pub(crate) mod writer;
 
 pub use id::{TelemetryId, TelemetryIds};
 

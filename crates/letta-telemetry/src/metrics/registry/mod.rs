@@ -4,7 +4,8 @@
 //!
 //! Instruments are declared per domain, each file beside the recording code
 //! it serves: [`requests`] (HTTP endpoints, admission, readiness), [`genai`]
-//! (agent steps and model calls), [`tools`], [`sse`], [`db_pool`],
+//! (agent steps and model calls), [`genai_client`] (the GenAI conventions'
+//! client metrics), [`tools`], [`sse`], [`db_pool`],
 //! [`scheduler`] (the async runtime) and [`dependencies`] (cache and provider
 //! timeouts). `MetricRegistry` holds one of each; its methods are the public
 //! way in, check once whether metrics are on, and hand over to the domain.
@@ -16,6 +17,7 @@
 mod db_pool;
 mod dependencies;
 mod genai;
+mod genai_client;
 mod make;
 mod pool_event;
 mod requests;
@@ -37,6 +39,7 @@ pub struct MetricRegistry {
     enabled: bool,
     requests: requests::Requests,
     genai: genai::GenAi,
+    genai_client: genai_client::GenAiClient,
     tools: tools::Tools,
     sse: sse::Sse,
     db_pool: db_pool::DbPool,
@@ -61,6 +64,7 @@ impl MetricRegistry {
             enabled,
             requests: requests::Requests::new(&make),
             genai: genai::GenAi::new(&make),
+            genai_client: genai_client::GenAiClient::new(&make),
             tools: tools::Tools::new(&make),
             sse: sse::Sse::new(&make),
             db_pool: db_pool::DbPool::new(&make),
@@ -180,6 +184,32 @@ impl MetricRegistry {
     pub fn record_file_process_bytes(&self, bytes: u64) {
         if self.enabled {
             self.genai.record_file_process_bytes(bytes);
+        }
+    }
+
+    /// `gen_ai.client.operation.duration` and, with `tokens` (input,
+    /// output), `gen_ai.client.token.usage` once per `gen_ai.token.type`;
+    /// `attributes` are the conventions' (operation, provider, models,
+    /// server, `error.type`). [`LlmCall`](crate::genai::LlmCall) records
+    /// these itself.
+    pub fn record_genai_operation(
+        &self,
+        attributes: &[KeyValue],
+        duration_s: f64,
+        tokens: Option<(u64, u64)>,
+    ) {
+        if self.enabled {
+            self.genai_client
+                .record_operation(attributes, duration_s, tokens);
+        }
+    }
+
+    /// `gen_ai.client.operation.time_to_first_chunk`, with the conventions'
+    /// attributes.
+    pub fn record_genai_time_to_first_chunk(&self, attributes: &[KeyValue], seconds: f64) {
+        if self.enabled {
+            self.genai_client
+                .record_time_to_first_chunk(attributes, seconds);
         }
     }
 

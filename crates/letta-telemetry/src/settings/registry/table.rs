@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::{Group, SettingSpec};
 use crate::settings::builder::SettingsBuilder;
+use crate::settings::content_capture::ContentCapture;
 use crate::settings::values::{Compression, Protocol, SamplerSetting, Temporality};
 use crate::settings::vars as v;
 
@@ -241,6 +242,12 @@ settings! {
         doc: "the reference's legacy names `http.method`, `http.url`, `http.status_code` (server and client spans) and `deployment.environment` (resource) beside the stable ones; `false` writes the stable conventions only. `OTEL_SEMCONV_STABILITY_OPT_IN` is read when this is unset: `http` means false, `http/dup` true, other lists leave the default",
         also: [v::OTEL_SEMCONV_STABILITY_OPT_IN],
         code: with_legacy_attributes => legacy_attributes: value bool }
+    GenaiCaptureMessageContent "genai_capture_message_content"
+        [v::GENAI_CAPTURE_MESSAGE_CONTENT, v::OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT] Switches {
+        form: "`true`/`false`, or `NO_CONTENT`, `SPAN_ONLY`, `EVENT_ONLY`, `SPAN_AND_EVENT`; any case",
+        default: "`NO_CONTENT`",
+        doc: "content of model calls and tools (messages, system instructions, tool definitions, arguments and results) on the spans (`SPAN_ONLY`, also `true`), in the `gen_ai.client.inference.operation.details` event (`EVENT_ONLY`) or both; redacted and cut at the `#[trace_method]` limits",
+        code: with_genai_capture_message_content => genai_capture_message_content: value ContentCapture }
     TracesExporter "sdk.traces_exporter" [v::OTEL_TRACES_EXPORTER] Sdk {
         form: "`otlp`, `console` (or its old name `logging`), `none`", default: "`otlp`",
         doc: "`otlp`: OTLP when an endpoint is set, else the local files; `console`: one readable line per span on stdout; `none`: no spans (metrics stay on)" }
