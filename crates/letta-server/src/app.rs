@@ -68,14 +68,21 @@ impl Server {
                 let url = handle.base_url();
                 (Some(handle), url, None, OFFLINE_PROVIDER.to_owned())
             }
-            LlmEndpoint::Remote { base_url, api_key } => {
-                (None, base_url.clone(), api_key.clone(), "openai".to_owned())
-            }
+            LlmEndpoint::Remote {
+                base_url,
+                api_key,
+                provider,
+            } => (
+                None,
+                base_url.clone(),
+                api_key.clone(),
+                provider.clone().unwrap_or_else(|| "openai".to_owned()),
+            ),
         };
         let http = crate::instrument::http_client()?;
         let service = AgentService::new(
             db.clone(),
-            LlmClient::new(http, &base_url, api_key),
+            LlmClient::new(http, &base_url, api_key).with_sampling(config.sampling),
             StepSettings {
                 default_model: config.default_model.clone(),
                 provider: provider_name,

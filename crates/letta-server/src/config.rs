@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use letta_telemetry::http::HttpConfig;
 
+use crate::llm::Sampling;
+
 /// Where the language model is served from.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LlmEndpoint {
@@ -23,6 +25,9 @@ pub enum LlmEndpoint {
         base_url: String,
         /// Bearer token, never logged or recorded.
         api_key: Option<String>,
+        /// `gen_ai.provider.name` on the model-call spans (`openai` when
+        /// `None`: the API is OpenAI's).
+        provider: Option<String>,
     },
 }
 
@@ -51,6 +56,8 @@ pub struct ServerConfig {
     pub llm: LlmEndpoint,
     /// Model name sent to the LLM when an agent does not name one.
     pub default_model: String,
+    /// Sampling parameters sent with every model call.
+    pub sampling: Sampling,
     /// How many recent messages are sent to the LLM with each step.
     pub context_messages: i64,
     /// Maximum LLM calls in one agent step (tool loop bound).
@@ -70,6 +77,10 @@ impl Default for ServerConfig {
             max_db_connections: 8,
             llm: LlmEndpoint::default(),
             default_model: crate::llm::OFFLINE_MODEL.to_owned(),
+            sampling: Sampling {
+                temperature: Some(0.7),
+                max_tokens: Some(1024),
+            },
             context_messages: 20,
             max_llm_calls_per_step: 4,
             shutdown_timeout: Duration::from_secs(10),

@@ -33,7 +33,9 @@ pub use app::{RunningServer, Server};
 pub use config::{LlmEndpoint, ServerConfig};
 pub use db::DbEngine;
 pub use error::ApiError;
-pub use llm::{OFFLINE_MODEL, OFFLINE_PROVIDER, cost_usd};
+pub use llm::{
+    OFFLINE_MODEL, OFFLINE_PROVIDER, OfflineProvider, OfflineProviderHandle, Sampling, cost_usd,
+};
 pub use start_error::StartError;
 pub use tools::TOOL_NAMES;
 

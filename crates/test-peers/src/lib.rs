@@ -15,6 +15,7 @@
 pub mod clickhouse;
 pub mod ddagent;
 pub mod faults;
+pub mod genai;
 pub mod otelcol;
 pub mod own_process;
 pub mod postgres;

@@ -16,6 +16,9 @@ pub const LLM_ENDPOINT: &str = "LETTA_LLM_ENDPOINT";
 pub const LLM_API_KEY: &str = "LETTA_LLM_API_KEY";
 /// Model name for new agents.
 pub const LLM_MODEL: &str = "LETTA_LLM_MODEL";
+/// `gen_ai.provider.name` of [`LLM_ENDPOINT`] (`openai` when unset), e.g.
+/// `azure.ai.openai`, `groq`, `mistral_ai` for their OpenAI-compatible APIs.
+pub const LLM_PROVIDER: &str = "LETTA_LLM_PROVIDER";
 
 /// A server configuration listening on `listen`, with `LETTA_DIR` and the
 /// excluded-routes and endpoint-metrics regex lists from the telemetry
@@ -33,6 +36,10 @@ pub fn server_config(settings: &Settings, listen: SocketAddr) -> anyhow::Result<
         config.llm = LlmEndpoint::Remote {
             base_url: base_url.to_owned(),
             api_key: env.get(LLM_API_KEY).map(str::to_owned),
+            provider: env
+                .get(LLM_PROVIDER)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned),
         };
     }
     if let Some(model) = env.get(LLM_MODEL).filter(|v| !v.is_empty()) {

@@ -1,5 +1,6 @@
 //! The agent service: agents, and the step that answers a message.
 
+mod genai_content;
 mod service;
 mod step;
 mod types;

@@ -1,6 +1,8 @@
 //! One agent step: history in, model calls and tool executions, messages out.
 
-use letta_telemetry::genai::{AgentStep, LlmCall, LlmResponse, ToolExecution};
+use letta_telemetry::genai::{
+    AgentStep, LlmCall, LlmRequest, LlmResponse, ToolExecution, content_capture,
+};
 use letta_telemetry::metrics::registry;
 use opentelemetry::context::FutureExt as _;
 use tokio::sync::mpsc;
@@ -42,10 +44,16 @@ impl AgentService {
     ) -> Result<StepResponse, ApiError> {
         letta_telemetry::context::add_ctx_attribute("agent.id", agent.id.clone());
         registry().add_user_messages(1);
-        let step = AgentStep::start(step_id.clone());
+        let step = AgentStep::builder(step_id.clone())
+            .agent_id(agent.id.clone())
+            .agent_name(agent.name.clone())
+            // One conversation per agent: its message history.
+            .conversation_id(agent.id.clone())
+            .provider(self.settings.provider.clone())
+            .start();
         let context = step.context().clone();
         match self
-            .run_step(agent, text, events, step_id)
+            .run_step(agent, text, events, step_id, &step)
             .with_context(context)
             .await
         {
@@ -66,6 +74,7 @@ impl AgentService {
         text: &str,
         events: Option<&mpsc::Sender<StreamEvent>>,
         step_id: String,
+        step: &AgentStep,
     ) -> Result<StepResponse, ApiError> {
         // The prompt is the history committed before this step plus this
         // step's own messages, so that concurrent steps of one agent never
@@ -82,6 +91,10 @@ impl AgentService {
             let mut prompt = history.clone();
             prompt.extend(turn.iter().cloned());
             let completion = self.call_llm(agent, prompt, specs.clone(), events).await?;
+            step.add_usage(
+                completion.usage.input_tokens,
+                completion.usage.output_tokens,
+            );
             usage.prompt_tokens += completion.usage.input_tokens;
             usage.completion_tokens += completion.usage.output_tokens;
             usage.step_count += 1;
@@ -182,7 +195,21 @@ impl AgentService {
         specs: Vec<crate::llm::ToolSpec>,
         events: Option<&mpsc::Sender<StreamEvent>>,
     ) -> Result<Completion, ApiError> {
-        let call = LlmCall::builder(self.settings.provider.clone(), agent.model.clone()).start();
+        let sampling = self.llm.sampling();
+        let mut request = LlmRequest::new().stream(events.is_some());
+        if let Some(t) = sampling.temperature {
+            request = request.temperature(t);
+        }
+        if let Some(n) = sampling.max_tokens {
+            request = request.max_tokens(n);
+        }
+        let mut builder =
+            LlmCall::builder(self.settings.provider.clone(), agent.model.clone()).request(request);
+        if let Some((address, port)) = self.llm.server() {
+            builder = builder.server(address, port);
+        }
+        let mut call = builder.start();
+        call.capture_input(|| super::genai_content::input(&history, &specs));
         let context = call.context().clone();
         let result = match events {
             None => {
@@ -219,17 +246,22 @@ impl AgentService {
                     // A tool call streams no text: its first token is the call.
                     call.first_token();
                 }
-                call.finish(
-                    LlmResponse::new()
-                        .response_model(completion.model.clone())
-                        .usage(
-                            completion.usage.input_tokens,
-                            completion.usage.output_tokens,
-                        )
-                        .cached_input_tokens(completion.usage.cached_tokens)
-                        .cost_usd(completion_cost(&completion))
-                        .finish_reason(completion.finish_reason.clone()),
-                );
+                let mut response = LlmResponse::new()
+                    .response_model(completion.model.clone())
+                    .usage(
+                        completion.usage.input_tokens,
+                        completion.usage.output_tokens,
+                    )
+                    .cached_input_tokens(completion.usage.cached_tokens)
+                    .cost_usd(completion_cost(&completion))
+                    .finish_reason(completion.finish_reason.clone());
+                if !completion.id.is_empty() {
+                    response = response.response_id(completion.id.clone());
+                }
+                if content_capture().any() {
+                    response = response.output_message(super::genai_content::output(&completion));
+                }
+                call.finish(response);
                 Ok(completion)
             }
             Err(error) => {
@@ -246,10 +278,11 @@ impl AgentService {
         let execution = ToolExecution::builder(call.name.clone())
             .step_id(step_id)
             .call_id(call.id.clone())
+            .arguments(&call.arguments)
             .start();
         match tools::execute(&call.name, &call.arguments) {
             Ok(text) => {
-                execution.finish(true);
+                execution.finish_with_result(true, &text);
                 (true, text)
             }
             Err(error) => {

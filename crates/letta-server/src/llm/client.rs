@@ -39,8 +39,20 @@ pub struct Completion {
     pub finish_reason: String,
     /// The model that answered.
     pub model: String,
+    /// The provider's response id (empty when it sent none).
+    pub id: String,
     /// Token usage.
     pub usage: Usage,
+}
+
+/// Sampling parameters sent with every request (and recorded on the
+/// model-call span as `gen_ai.request.*`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Sampling {
+    /// `temperature`.
+    pub temperature: Option<f64>,
+    /// `max_tokens`.
+    pub max_tokens: Option<u64>,
 }
 
 /// The chat-completions client.
@@ -49,6 +61,8 @@ pub struct LlmClient {
     http: reqwest_middleware::ClientWithMiddleware,
     url: String,
     api_key: Option<String>,
+    sampling: Sampling,
+    server: Option<(String, u16)>,
 }
 
 impl LlmClient {
@@ -58,11 +72,34 @@ impl LlmClient {
         base_url: &str,
         api_key: Option<String>,
     ) -> Self {
+        let url = format!("{}/chat/completions", base_url.trim_end_matches('/'));
+        let server = reqwest::Url::parse(&url).ok().and_then(|u| {
+            let host = u.host_str()?.to_owned();
+            Some((host, u.port_or_known_default()?))
+        });
         Self {
             http,
-            url: format!("{}/chat/completions", base_url.trim_end_matches('/')),
+            url,
             api_key,
+            sampling: Sampling::default(),
+            server,
         }
+    }
+
+    /// Sends `sampling` with every request.
+    pub fn with_sampling(mut self, sampling: Sampling) -> Self {
+        self.sampling = sampling;
+        self
+    }
+
+    /// The sampling parameters sent.
+    pub fn sampling(&self) -> Sampling {
+        self.sampling
+    }
+
+    /// The endpoint's host and port (`server.address`, `server.port`).
+    pub fn server(&self) -> Option<(&str, u16)> {
+        self.server.as_ref().map(|(h, p)| (h.as_str(), *p))
     }
 
     fn request(&self, body: &ChatRequest) -> reqwest_middleware::RequestBuilder {
@@ -86,6 +123,8 @@ impl LlmClient {
             tools,
             stream: false,
             stream_options: None,
+            temperature: self.sampling.temperature,
+            max_tokens: self.sampling.max_tokens,
         };
         let response = check_status(self.request(&body).send().await?).await?;
         let parsed: ChatResponse = response
@@ -116,6 +155,7 @@ impl LlmClient {
             } else {
                 parsed.model
             },
+            id: parsed.id,
             usage: Usage {
                 input_tokens: usage.prompt_tokens,
                 output_tokens: usage.completion_tokens,
@@ -144,6 +184,8 @@ impl LlmClient {
             stream_options: Some(StreamOptions {
                 include_usage: true,
             }),
+            temperature: self.sampling.temperature,
+            max_tokens: self.sampling.max_tokens,
         };
         let response = check_status(self.request(&body).send().await?).await?;
         let mut bytes = response.bytes_stream();
@@ -192,6 +234,7 @@ struct StreamState {
     tool_arguments: String,
     finish_reason: Option<String>,
     model: String,
+    id: String,
     usage: Usage,
 }
 
@@ -204,6 +247,7 @@ impl StreamState {
             tool_arguments: String::new(),
             finish_reason: None,
             model: model.to_owned(),
+            id: String::new(),
             usage: Usage::default(),
         }
     }
@@ -212,6 +256,9 @@ impl StreamState {
     fn apply(&mut self, chunk: ChatChunk) -> Option<String> {
         if !chunk.model.is_empty() {
             self.model = chunk.model;
+        }
+        if self.id.is_empty() && !chunk.id.is_empty() {
+            self.id = chunk.id;
         }
         if let Some(usage) = chunk.usage {
             self.usage = Usage {
@@ -261,6 +308,7 @@ impl StreamState {
             tool_call,
             finish_reason: self.finish_reason.unwrap_or_else(|| "stop".to_owned()),
             model: self.model,
+            id: self.id,
             usage: self.usage,
         }
     }

@@ -7,7 +7,7 @@ mod offline;
 mod pricing;
 mod types;
 
-pub use client::{Completion, LlmClient, ToolCall};
+pub use client::{Completion, LlmClient, Sampling, ToolCall};
 pub use error::LlmError;
 pub use offline::{OfflineProvider, OfflineProviderHandle};
 pub use pricing::cost_usd;
