@@ -30,7 +30,8 @@ fn request_parameters_endpoint_and_first_chunk_are_on_the_span() {
     call.finish(
         LlmResponse::new()
             .response_id("chatcmpl-1")
-            .cache_creation_input_tokens(7),
+            .cache_creation_input_tokens(7)
+            .cost_usd(0.25),
     );
     let span = spans.named("chat gpt-x").pop().expect("span");
     let expected = [
@@ -45,6 +46,9 @@ fn request_parameters_endpoint_and_first_chunk_are_on_the_span() {
         ("server.port", Value::I64(443)),
         ("gen_ai.response.id", Value::from("chatcmpl-1")),
         ("gen_ai.usage.cache_creation.input_tokens", Value::I64(7)),
+        // The reference's cost, and the same under Langfuse's name.
+        ("letta.cost_usd", Value::F64(0.25)),
+        ("gen_ai.usage.cost", Value::F64(0.25)),
     ];
     for (key, value) in expected {
         assert_eq!(attr(&span, key), Some(&value), "{key}");

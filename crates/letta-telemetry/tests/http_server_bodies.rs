@@ -9,6 +9,7 @@ mod http_support;
 
 use http_support::{app, assert_marker_absent, attr, attr_str, serve, wait_span};
 use letta_telemetry::http::{BodyKeys, HttpConfig};
+use letta_telemetry::settings::ContentCapture;
 use letta_telemetry::testing::install_span_recorder;
 
 #[tokio::test]
@@ -17,7 +18,7 @@ async fn json_body_is_captured_and_passed_on_byte_for_byte() {
     let recorder = install_span_recorder();
     let server = serve(app(HttpConfig::default())).await;
     // odd spacing and key order must survive unchanged
-    let body = "{ \"message\" : \"hello\",\"n\":1, \"nested\": {\"a\": [1,2]}, \"flag\": true }";
+    let body = "{ \"note\" : \"hello\",\"n\":1, \"nested\": {\"a\": [1,2]}, \"flag\": true }";
     let echoed = reqwest::Client::new()
         .post(server.url("/v1/agents/a1/messages"))
         .header("content-type", "application/json")
@@ -31,7 +32,7 @@ async fn json_body_is_captured_and_passed_on_byte_for_byte() {
     assert_eq!(&echoed[..], body.as_bytes());
     let span = wait_span(&recorder, "POST /v1/agents/{agent_id}/messages").await;
     assert_eq!(
-        attr_str(&span, "http.request.body.message").as_deref(),
+        attr_str(&span, "http.request.body.note").as_deref(),
         Some("hello")
     );
     assert_eq!(attr_str(&span, "http.request.body.n").as_deref(), Some("1"));
@@ -42,6 +43,37 @@ async fn json_body_is_captured_and_passed_on_byte_for_byte() {
     assert_eq!(
         attr_str(&span, "http.request.body.flag").as_deref(),
         Some("true")
+    );
+}
+
+#[tokio::test]
+async fn conversation_content_is_captured_only_under_genai_content_capture() {
+    test_peers::own_process!();
+    let recorder = install_span_recorder();
+    let server = serve(app(HttpConfig::default())).await;
+    let body = r#"{"messages":[{"role":"user","content":"hi"}],"agent":"a"}"#;
+    let send = || {
+        reqwest::Client::new()
+            .post(server.url("/v1/agents/a1/messages"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    send().await.unwrap();
+    let off = wait_span(&recorder, "POST /v1/agents/{agent_id}/messages").await;
+    assert_eq!(attr_str(&off, "http.request.body.messages"), None);
+    assert_eq!(
+        attr_str(&off, "http.request.body.agent").as_deref(),
+        Some("a")
+    );
+
+    recorder.clear();
+    letta_telemetry::genai::set_content_capture(ContentCapture::SpanOnly);
+    send().await.unwrap();
+    let on = wait_span(&recorder, "POST /v1/agents/{agent_id}/messages").await;
+    assert_eq!(
+        attr_str(&on, "http.request.body.messages").as_deref(),
+        Some(r#"[{"content":"hi","role":"user"}]"#)
     );
 }
 
@@ -152,7 +184,7 @@ async fn secrets_never_reach_span_attributes() {
         .json(&serde_json::json!({
             "password": marker,
             "api_key": marker,
-            "message": "visible",
+            "note": "visible",
             "config": {"auth_token": marker, "credentials": [marker], "model": "gpt"},
         }))
         .send()
@@ -164,7 +196,7 @@ async fn secrets_never_reach_span_attributes() {
     let span = wait_span(&recorder, "POST /v1/upload").await;
     assert_marker_absent(&recorder, marker);
     assert_eq!(
-        attr_str(&span, "http.request.body.message").as_deref(),
+        attr_str(&span, "http.request.body.note").as_deref(),
         Some("visible")
     );
     assert_eq!(

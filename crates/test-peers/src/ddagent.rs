@@ -2,11 +2,11 @@
 //! APM test agent (PyPI `ddapm-test-agent`): accepts traces and profiles like
 //! the Datadog agent and serves what it received under `/test/...`.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::process::Command;
 use std::time::Duration;
 
+pub use crate::http::HttpAnswer;
+use crate::http::http_get;
 use crate::util::{free_ports, venv_bin};
 use crate::{PeerError, PeerProcess};
 
@@ -17,15 +17,6 @@ pub struct DdAgent {
     port: u16,
     otlp_http_port: u16,
     otlp_grpc_port: u16,
-}
-
-/// An answer of the agent's HTTP API.
-#[derive(Debug, Clone)]
-pub struct HttpAnswer {
-    /// The status code.
-    pub status: u16,
-    /// The body.
-    pub body: String,
 }
 
 impl DdAgent {
@@ -89,36 +80,7 @@ impl DdAgent {
 
     /// `GET path` on the agent (e.g. `/test/traces`).
     pub fn get(&self, path: &str) -> Result<HttpAnswer, PeerError> {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).map_err(PeerError::Io)?;
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .map_err(PeerError::Io)?;
-        let request = format!(
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
-            self.port
-        );
-        stream
-            .write_all(request.as_bytes())
-            .map_err(PeerError::Io)?;
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).map_err(PeerError::Io)?;
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((text.as_str(), ""));
-        let status = head
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let chunked = head.lines().any(|l| {
-            l.to_ascii_lowercase()
-                .starts_with("transfer-encoding: chunked")
-        });
-        let body = if chunked {
-            dechunk(body)
-        } else {
-            body.to_owned()
-        };
-        Ok(HttpAnswer { status, body })
+        http_get(self.port, path)
     }
 
     /// Every trace received so far, as the JSON of `GET /test/traces`.
@@ -139,20 +101,4 @@ impl DdAgent {
     pub fn requests_json(&self) -> Result<String, PeerError> {
         Ok(self.get("/test/session/requests")?.body)
     }
-}
-
-fn dechunk(body: &str) -> String {
-    let mut out = String::new();
-    let mut rest = body;
-    while let Some((size, tail)) = rest.split_once("\r\n") {
-        let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
-            break;
-        };
-        if n == 0 || tail.len() < n {
-            break;
-        }
-        out.push_str(&tail[..n]);
-        rest = tail[n..].trim_start_matches("\r\n");
-    }
-    out
 }

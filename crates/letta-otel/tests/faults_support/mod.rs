@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 /// Every variable that could point the child elsewhere than the test says.
-const CLEARED: [&str; 16] = [
+const CLEARED: [&str; 18] = [
     "LETTA_OTEL_EXPORTER_OTLP_ENDPOINT",
     "OTEL_EXPORTER_OTLP_ENDPOINT",
     "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
@@ -28,6 +28,8 @@ const CLEARED: [&str; 16] = [
     "LETTA_TELEMETRY_EXCLUDED_ENDPOINTS_REGEX",
     "LETTA_TELEMETRY_METRICS_ENDPOINTS_REGEX",
     "LETTA_TELEMETRY_SHUTDOWN_TIMEOUT_MS",
+    "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT",
+    "LETTA_TELEMETRY_GENAI_CAPTURE_MESSAGE_CONTENT",
 ];
 
 /// `letta-otel serve`, killed on drop if still running.

@@ -90,6 +90,11 @@ pub const ERROR_TYPE: &str = "error.type";
 /// `letta.cost_usd`: cost of the call in US dollars (the reference's name;
 /// the conventions define no cost attribute).
 pub const COST_USD: &str = "letta.cost_usd";
+/// `gen_ai.usage.cost`: the same cost under the name Langfuse reads into an
+/// observation's total cost (not an OpenTelemetry convention: the GenAI
+/// conventions define none), so that Langfuse shows the cost the
+/// application computed instead of looking the model up in its price table.
+pub const USAGE_COST: &str = "gen_ai.usage.cost";
 /// `letta.content.truncated`: some captured content was cut at the limits.
 pub const CONTENT_TRUNCATED: &str = "letta.content.truncated";
 /// `step.id`: the agent step (the reference's name).

@@ -305,6 +305,7 @@ fn response_attributes(response: &LlmResponse) -> Vec<KeyValue> {
     );
     if let Some(c) = response.cost_usd {
         attrs.push(KeyValue::new(a::COST_USD, c));
+        attrs.push(KeyValue::new(a::USAGE_COST, c));
     }
     if !response.finish_reasons.is_empty() {
         attrs.push(KeyValue::new(

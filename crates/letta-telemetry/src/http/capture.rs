@@ -45,11 +45,28 @@ pub(crate) fn wants_capture(parts: &Parts, config: &ConfigInner) -> bool {
     }
 }
 
+/// Top-level body keys that carry conversation content (what a user says to
+/// an agent, or an agent's prompt). They are recorded only while GenAI
+/// content capture is on
+/// (`OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`): with it off, as by
+/// default, no message content leaves the process, whichever layer sees it.
+pub(crate) const CONTENT_KEYS: [&str; 8] = [
+    "messages",
+    "message",
+    "content",
+    "text",
+    "input",
+    "prompt",
+    "system",
+    "tool_returns",
+];
+
 /// The `http.request.body.<key>` attributes of a JSON object body, and the
 /// semantic conventions' `http.request.body.size` (bytes, an integer). A
-/// top-level key named `size` is the one key not recorded: its attribute
-/// would take the conventions' name with another meaning. A body that is not
-/// valid UTF-8 or not a JSON object gives none.
+/// top-level key named `size` is not recorded: its attribute would take the
+/// conventions' name with another meaning; nor are the [`CONTENT_KEYS`]
+/// while content capture is off. A body that is not valid UTF-8 or not a
+/// JSON object gives none.
 pub(crate) fn body_attributes(bytes: &[u8], keys: &BodyKeys) -> Vec<KeyValue> {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Vec::new();
@@ -62,8 +79,10 @@ pub(crate) fn body_attributes(bytes: &[u8], keys: &BodyKeys) -> Vec<KeyValue> {
         semconv::HTTP_REQUEST_BODY_SIZE,
         i64::try_from(bytes.len()).unwrap_or(i64::MAX),
     ));
+    let content = crate::genai::content_capture().any();
     for (key, mut value) in map {
-        if key == "size" || !keys.admits(&key) {
+        if key == "size" || !keys.admits(&key) || (!content && CONTENT_KEYS.contains(&key.as_str()))
+        {
             continue;
         }
         let rendered = if is_secret_name(&key) {
@@ -160,6 +179,20 @@ mod tests {
             Some(opentelemetry::Value::I64(22))
         );
         assert_eq!(sized.len(), 2);
+    }
+
+    #[test]
+    fn conversation_content_is_left_out_while_content_capture_is_off() {
+        // Content capture is off unless `init` or a test turns it on.
+        let attrs = body_attributes(
+            br#"{"messages":[{"role":"user","content":"hi"}],"text":"t","agent_id":"a"}"#,
+            &BodyKeys::All,
+        );
+        let keys: Vec<&str> = attrs.iter().map(|kv| kv.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["http.request.body.size", "http.request.body.agent_id"]
+        );
     }
 
     #[test]
