@@ -3,12 +3,11 @@
 //! interface for the collector exporters and the trace reader; and rotel
 //! exporting into it.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
+use crate::http::exchange;
 use crate::util::{free_port, free_ports, venv_bin, workspace_root};
 use crate::{PeerError, PeerProcess, Rotel};
 
@@ -116,12 +115,6 @@ impl ClickHouse {
             target.push('=');
             target.push_str(&url_encode(value));
         }
-        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
-        let mut stream =
-            TcpStream::connect_timeout(&addr, Duration::from_secs(5)).map_err(PeerError::Io)?;
-        stream
-            .set_read_timeout(Some(Duration::from_secs(120)))
-            .map_err(PeerError::Io)?;
         let head = format!(
             "POST {target} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nX-ClickHouse-User: {}\r\n\
              X-ClickHouse-Key: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -130,20 +123,16 @@ impl ClickHouse {
             self.password,
             sql.len()
         );
-        stream.write_all(head.as_bytes()).map_err(PeerError::Io)?;
-        stream.write_all(sql.as_bytes()).map_err(PeerError::Io)?;
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).map_err(PeerError::Io)?;
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((text.as_str(), ""));
-        let status = head
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| PeerError::Io(std::io::Error::other(format!("bad answer: {head}"))))?;
+        let answer = exchange(self.port, &head, sql.as_bytes(), Duration::from_secs(120))?;
+        if answer.status == 0 {
+            return Err(PeerError::Io(std::io::Error::other(format!(
+                "bad answer: {}",
+                answer.body
+            ))));
+        }
         Ok(Answer {
-            status,
-            body: body.to_owned(),
+            status: answer.status,
+            body: answer.body,
         })
     }
 

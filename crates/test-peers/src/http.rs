@@ -1,10 +1,10 @@
-//! A plain HTTP/1.1 GET on loopback, for the peers' query APIs (the test
-//! agent's `/test/...`, Phoenix's REST API): one request per connection,
+//! Plain HTTP/1.1 on loopback, for the peers' APIs (the test agent's
+//! `/test/...`, Phoenix's REST API, ClickHouse's HTTP interface): one request per connection,
 //! chunked bodies decoded. Kept by hand so that the peers crate needs no
 //! HTTP client.
 
 use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
 use crate::PeerError;
@@ -20,15 +20,28 @@ pub struct HttpAnswer {
 
 /// `GET path` on 127.0.0.1:`port`.
 pub fn http_get(port: u16, path: &str) -> Result<HttpAnswer, PeerError> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(PeerError::Io)?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .map_err(PeerError::Io)?;
-    let request =
+    let head =
         format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    exchange(port, &head, b"", Duration::from_secs(10))
+}
+
+/// Sends `head` (the request line and headers, ending with an empty line)
+/// and `body` to 127.0.0.1:`port`, and reads the whole answer, waiting at
+/// most `timeout` for each read. A status that cannot be read is 0.
+pub fn exchange(
+    port: u16,
+    head: &str,
+    body: &[u8],
+    timeout: Duration,
+) -> Result<HttpAnswer, PeerError> {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let mut stream =
+        TcpStream::connect_timeout(&addr, Duration::from_secs(5)).map_err(PeerError::Io)?;
     stream
-        .write_all(request.as_bytes())
+        .set_read_timeout(Some(timeout))
         .map_err(PeerError::Io)?;
+    stream.write_all(head.as_bytes()).map_err(PeerError::Io)?;
+    stream.write_all(body).map_err(PeerError::Io)?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).map_err(PeerError::Io)?;
     let text = String::from_utf8_lossy(&raw).into_owned();
