@@ -87,6 +87,9 @@ describe() {
     SIGNOZ_ENDPOINT) echo "SigNoz OTLP/gRPC endpoint, e.g. ingest.us.signoz.cloud:443" ;;
     SIGNOZ_INGESTION_KEY) echo "SigNoz ingestion key" ;;
     HOME) echo "home directory (the file is written under \$HOME/.letta/logs)" ;;
+    COLLECTOR_TLS_CERT_FILE) echo "PEM certificate the OTLP receivers present (TLS)" ;;
+    COLLECTOR_TLS_KEY_FILE) echo "PEM private key of COLLECTOR_TLS_CERT_FILE" ;;
+    COLLECTOR_BEARER_TOKEN) echo "token clients send as 'authorization: Bearer <token>' (OTEL_EXPORTER_OTLP_HEADERS on the server)" ;;
     *) echo "see otel/README.md" ;;
   esac
 }
@@ -110,6 +113,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   } >&2
   exit 2
 fi
+
+# The TLS files a secured configuration names must be readable (their paths
+# are not secrets; the token is never printed).
+for var in COLLECTOR_TLS_CERT_FILE COLLECTOR_TLS_KEY_FILE COLLECTOR_TLS_CLIENT_CA_FILE; do
+  if grep -q "env:$var" "$config" && [ -n "${!var:-}" ] && [ ! -r "${!var}" ]; then
+    die 2 "$var names ${!var}, which does not exist or cannot be read"
+  fi
+done
 
 # A bare host[:port] means TLS, as for `letta-otel traces --source clickhouse`;
 # the collector's exporter wants a URL.

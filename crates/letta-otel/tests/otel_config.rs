@@ -342,10 +342,15 @@ fn secrets_come_from_the_environment_only() -> TestResult {
             .lines()
             .filter(|l| !l.trim_start().starts_with('#'))
             .collect();
-        let expected = ["CLICKHOUSE_PASSWORD", "DD_API_KEY", "SIGNOZ_INGESTION_KEY"]
-            .iter()
-            .filter(|v| text.contains(*v))
-            .count();
+        let expected = [
+            "CLICKHOUSE_PASSWORD",
+            "DD_API_KEY",
+            "SIGNOZ_INGESTION_KEY",
+            "COLLECTOR_BEARER_TOKEN",
+        ]
+        .iter()
+        .filter(|v| text.contains(*v))
+        .count();
         assert_eq!(secrets, expected, "{file}: every secret was checked");
     }
     Ok(())

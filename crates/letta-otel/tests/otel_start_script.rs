@@ -169,6 +169,16 @@ fn script_runs_the_explicit_choice_and_checks_its_variables() -> TestResult {
         ("CLICKHOUSE_ENDPOINT", "https://ch:8443"),
         ("CLICKHOUSE_PASSWORD", "pw"),
     ];
+    // What every secured configuration needs beside its own variables.
+    let cert = sb.dir.path().join("cert.pem");
+    std::fs::write(&cert, "not checked by the script's stub collector")?;
+    let cert = cert.to_str().ok_or("path")?;
+    let secured = [
+        ("COLLECTOR_TLS_CERT_FILE", cert),
+        ("COLLECTOR_TLS_KEY_FILE", cert),
+        ("COLLECTOR_BEARER_TOKEN", "token-canary-123"),
+    ];
+    let secured_names = secured.map(|(name, _)| name);
     let cases: &[Case] = &[
         ("file", &[], &[]),
         ("file-dev", &[], &[]),
@@ -216,8 +226,15 @@ fn script_runs_the_explicit_choice_and_checks_its_variables() -> TestResult {
     ];
     for (choice, vars, required) in cases {
         let file = format!("otel-collector-config-{choice}.yaml");
+        let dev = choice.ends_with("-dev");
+        let mut vars: Vec<(&str, &str)> = vars.to_vec();
+        let mut required: Vec<&str> = required.to_vec();
+        if !dev {
+            vars.extend(secured);
+            required.extend(secured_names);
+        }
         // With its variables: starts with that file.
-        let mut with: Vec<(&str, &str)> = vars.to_vec();
+        let mut with: Vec<(&str, &str)> = vars.clone();
         with.push(("OTELCOL_BIN", stub));
         let out = sb.run(&[choice], &with)?;
         assert!(out.status.success(), "{choice}: {}", stderr(&out));
@@ -245,7 +262,25 @@ fn script_runs_the_explicit_choice_and_checks_its_variables() -> TestResult {
         );
         let err = stderr(&out);
         assert!(err.contains(&format!("configuration '{choice}'")), "{err}");
-        for var in *required {
+        if !dev {
+            // The token is set but a certificate is not: the refusal names
+            // what is missing and never prints the token.
+            let out = sb.run(
+                &[choice],
+                &[
+                    ("OTELCOL_BIN", stub),
+                    ("COLLECTOR_BEARER_TOKEN", "token-canary-123"),
+                ],
+            )?;
+            assert_eq!(out.status.code(), Some(2), "{choice}");
+            let both = format!("{}{}", stdout(&out), stderr(&out));
+            assert!(both.contains("COLLECTOR_TLS_CERT_FILE"), "{both}");
+            assert!(
+                !both.contains("token-canary-123"),
+                "{choice}: the token was printed"
+            );
+        }
+        for var in &required {
             assert!(
                 err.contains(&format!("  {var}: ")),
                 "{choice}: {var} not named in:\n{err}"
@@ -277,7 +312,7 @@ fn script_refuses_unknown_choices_windows_and_a_missing_binary() -> TestResult {
         stderr(&out)
     );
 
-    let out = sb.run(&["file"], &[("OTELCOL_BIN", "/nonexistent/otelcol")])?;
+    let out = sb.run(&["file-dev"], &[("OTELCOL_BIN", "/nonexistent/otelcol")])?;
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("OTELCOL_BIN=/nonexistent/otelcol is not an executable"),
@@ -287,7 +322,10 @@ fn script_refuses_unknown_choices_windows_and_a_missing_binary() -> TestResult {
 
     let win = Sandbox::new("MINGW64_NT-10.0", "x86_64")?;
     let stub = win.stub();
-    let out = win.run(&["file"], &[("OTELCOL_BIN", stub.to_str().ok_or("path")?)])?;
+    let out = win.run(
+        &["file-dev"],
+        &[("OTELCOL_BIN", stub.to_str().ok_or("path")?)],
+    )?;
     assert_eq!(out.status.code(), Some(3));
     assert!(
         stderr(&out).contains("Windows is not supported"),
@@ -296,7 +334,7 @@ fn script_refuses_unknown_choices_windows_and_a_missing_binary() -> TestResult {
     );
 
     let odd = Sandbox::new("Linux", "riscv64")?;
-    let out = odd.run(&["file"], &[])?;
+    let out = odd.run(&["file-dev"], &[])?;
     assert_eq!(out.status.code(), Some(3));
     assert!(
         stderr(&out).contains("unsupported architecture 'riscv64'"),
@@ -312,7 +350,7 @@ fn script_says_clearly_when_the_download_cannot_be_made() -> TestResult {
     let install = sb.dir.path().join("install");
     let base = format!("file://{}", sb.dir.path().join("no-mirror-here").display());
     let out = sb.run(
-        &["file"],
+        &["file-dev"],
         &[
             ("OTELCOL_INSTALL_DIR", install.to_str().ok_or("path")?),
             ("OTELCOL_DOWNLOAD_BASE", &base),
@@ -360,7 +398,7 @@ fn script_installs_the_pinned_version_when_missing_or_different() -> TestResult 
         ("OTELCOL_DOWNLOAD_BASE", base.as_str()),
     ];
 
-    let out = sb.run(&["file"], &vars)?;
+    let out = sb.run(&["file-dev"], &vars)?;
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("installing otelcol-contrib 0.165.0 (darwin_arm64)"),
@@ -369,11 +407,11 @@ fn script_installs_the_pinned_version_when_missing_or_different() -> TestResult 
     );
     assert_eq!(
         config_arg(&out).as_deref(),
-        Some("otel-collector-config-file.yaml")
+        Some("otel-collector-config-file-dev.yaml")
     );
 
     // Present and of the pinned version: not installed again.
-    let out = sb.run(&["file"], &vars)?;
+    let out = sb.run(&["file-dev"], &vars)?;
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!stderr(&out).contains("installing"), "{}", stderr(&out));
 
@@ -382,7 +420,7 @@ fn script_installs_the_pinned_version_when_missing_or_different() -> TestResult 
         &install.join("otelcol-contrib"),
         "#!/bin/sh\necho otelcol-contrib version 0.100.0\n",
     )?;
-    let out = sb.run(&["file"], &vars)?;
+    let out = sb.run(&["file-dev"], &vars)?;
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("is version 0.100.0, want 0.165.0"),
@@ -391,7 +429,7 @@ fn script_installs_the_pinned_version_when_missing_or_different() -> TestResult 
     );
     assert_eq!(
         config_arg(&out).as_deref(),
-        Some("otel-collector-config-file.yaml")
+        Some("otel-collector-config-file-dev.yaml")
     );
     Ok(())
 }

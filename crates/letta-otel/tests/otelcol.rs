@@ -79,13 +79,17 @@ fn server_path_through(config: &str, traces_file: impl Fn(&Path) -> PathBuf) -> 
     let mut collector = Otelcol::start(&local, &env_refs(&env), &[grpc, http])?;
 
     let rt = runtime();
-    let endpoint = format!("http://127.0.0.1:{grpc}");
-    let mut serve = start(
-        &rt,
-        dir.path(),
-        &[("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", &endpoint)],
-        None,
-    );
+    // A secured configuration takes TLS and the token; a -dev one plaintext.
+    let (scheme, mut vars) = if is_secured(&otel_dir().join(config)) {
+        ("https", client_env(dir.path()))
+    } else {
+        ("http", Vec::new())
+    };
+    vars.push((
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        format!("{scheme}://127.0.0.1:{grpc}"),
+    ));
+    let mut serve = start(&rt, dir.path(), &env_refs(&vars), None);
     let base = serve.base.clone();
     let trace_ids: Vec<String> = rt.block_on(async {
         let client = reqwest::Client::new();

@@ -29,10 +29,11 @@ fn the_receivers_take_a_5_mib_request_and_refuse_one_past_16_mib() -> TestResult
         .to_string()
     };
     let rt = runtime();
+    let client = secured_client(dir.path());
     let post = |b: String| {
         rt.block_on(async {
-            reqwest::Client::new()
-                .post(format!("http://127.0.0.1:{http}/v1/traces"))
+            client
+                .post(format!("https://127.0.0.1:{http}/v1/traces"))
                 .header("content-type", "application/json")
                 .body(b)
                 .send()
@@ -95,13 +96,13 @@ fn the_memory_limiter_comes_first_and_refuses_data_over_its_limit() -> TestResul
         .enable_all()
         .build()?;
     let statuses: Vec<u16> = rt.block_on(async {
-        let client = reqwest::Client::new();
+        let client = secured_client(dir.path());
         let mut all = Vec::new();
         for _ in 0..6 {
             let mut burst = tokio::task::JoinSet::new();
             for _ in 0..8 {
                 let request = client
-                    .post(format!("http://127.0.0.1:{http}/v1/traces"))
+                    .post(format!("https://127.0.0.1:{http}/v1/traces"))
                     .header("content-type", "application/json")
                     .body(body.clone());
                 burst.spawn(async move {

@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use test_peers::TestPki;
 use test_peers::util::free_ports;
 use yaml_serde::{Mapping, Value};
 
@@ -27,9 +28,81 @@ pub fn configs() -> Vec<PathBuf> {
     files
 }
 
-/// The environment `otel/README.md` documents, with values for a test.
-pub fn documented_env(home: &Path) -> Vec<(&'static str, String)> {
+/// The bearer token the secured configurations are started with.
+pub const TOKEN: &str = "test-bearer-token-0123456789";
+
+/// The test PKI under `home/pki`, generated on first use (so that the
+/// collector and its clients of one test share it).
+pub fn pki(home: &Path) -> TestPki {
+    let dir = home.join("pki");
+    let existing = TestPki {
+        ca: dir.join("ca.pem"),
+        server_cert: dir.join("server.pem"),
+        server_key: dir.join("server.key"),
+        client_cert: dir.join("client.pem"),
+        client_key: dir.join("client.key"),
+    };
+    if existing.ca.is_file() {
+        return existing;
+    }
+    std::fs::create_dir_all(&dir).expect("pki dir");
+    TestPki::generate(&dir).expect("test PKI")
+}
+
+/// Whether a configuration receives OTLP over TLS with a token (every
+/// configuration but the `-dev` ones).
+pub fn is_secured(config: &Path) -> bool {
+    !config
+        .file_stem()
+        .is_some_and(|s| s.to_string_lossy().ends_with("-dev"))
+}
+
+/// What a server needs to export to a secured configuration: the CA that
+/// signed the collector's certificate and the bearer token.
+pub fn client_env(home: &Path) -> Vec<(&'static str, String)> {
+    let pki = pki(home);
     vec![
+        (
+            "OTEL_EXPORTER_OTLP_CERTIFICATE",
+            pki.ca.display().to_string(),
+        ),
+        (
+            "OTEL_EXPORTER_OTLP_HEADERS",
+            format!("authorization=Bearer {TOKEN}"),
+        ),
+    ]
+}
+
+/// An HTTP client for a secured configuration's receivers: it trusts the
+/// test CA and sends the bearer token.
+pub fn secured_client(home: &Path) -> reqwest::Client {
+    let ca = std::fs::read(pki(home).ca).expect("CA file");
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {TOKEN}").parse().expect("header value"),
+    );
+    reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&ca).expect("CA PEM"))
+        .default_headers(headers)
+        .build()
+        .expect("client")
+}
+
+/// The environment `otel/README.md` documents, with values for a test (the
+/// secured receivers get the test PKI and [`TOKEN`]).
+pub fn documented_env(home: &Path) -> Vec<(&'static str, String)> {
+    let pki = pki(home);
+    vec![
+        (
+            "COLLECTOR_TLS_CERT_FILE",
+            pki.server_cert.display().to_string(),
+        ),
+        (
+            "COLLECTOR_TLS_KEY_FILE",
+            pki.server_key.display().to_string(),
+        ),
+        ("COLLECTOR_BEARER_TOKEN", TOKEN.to_owned()),
         ("HOME", home.display().to_string()),
         ("CLICKHOUSE_ENDPOINT", "tcp://127.0.0.1:9000".into()),
         ("CLICKHOUSE_PASSWORD", "test-password".into()),
@@ -134,9 +207,14 @@ pub fn on_free_ports(doc: &mut Value) -> (u16, u16) {
         protocols["http"]["endpoint"] = format!("127.0.0.1:{}", ports[1]).into();
     }
     if let Some(extensions) = mapping(doc, "extensions") {
-        for (i, (_, ext)) in extensions.iter_mut().enumerate() {
+        // The listening extensions (health check, pprof, zpages) get the
+        // remaining ports; the others (the bearer-token authenticator) have
+        // no endpoint.
+        let mut free = ports[2..].iter();
+        for (_, ext) in extensions.iter_mut() {
             if ext.get("endpoint").is_some() {
-                ext["endpoint"] = format!("127.0.0.1:{}", ports[2 + i.min(2)]).into();
+                let port = free.next().expect("a free port per listening extension");
+                ext["endpoint"] = format!("127.0.0.1:{port}").into();
             }
         }
     }
