@@ -220,7 +220,15 @@ fn the_server_s_json_log_lines_arrive_through_the_file_log_receiver() -> TestRes
                 .find(|l| l.contains("tool failed"))
                 .unwrap_or_default();
             let request: Json = serde_json::from_str(line)?;
-            let record = &request["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0];
+            // One request may carry several lines: find the tool's.
+            let records = request["resourceLogs"][0]["scopeLogs"][0]["logRecords"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let record = records
+                .iter()
+                .find(|r| r.to_string().contains("tool failed"))
+                .ok_or("no tool-failure record")?;
             assert!(record.to_string().contains("WARNING"), "{record}");
             assert!(
                 line.contains("collector-test"),
