@@ -64,6 +64,7 @@ impl GrpcCode {
             // ResourceExhausted (or OutOfRange for a message too large).
             Self::ResourceExhausted | Self::OutOfRange => FailureReason::TooLarge,
             Self::Unavailable => FailureReason::Unavailable,
+            Self::Unauthenticated | Self::PermissionDenied => FailureReason::Unauthenticated,
             _ => FailureReason::Rejected,
         }
     }
@@ -100,6 +101,7 @@ fn parse_status(message: &str) -> Option<Status> {
 
 fn http_reason(code: u16) -> FailureReason {
     match code {
+        401 | 403 => FailureReason::Unauthenticated,
         413 => FailureReason::TooLarge,
         408 | 504 => FailureReason::Timeout,
         0 | 502 | 503 => FailureReason::Unavailable,
@@ -107,10 +109,21 @@ fn http_reason(code: u16) -> FailureReason {
     }
 }
 
+/// Whether a transport failure happened in the TLS handshake. The status
+/// says only `Unavailable` or `Unknown`; the rustls reason (`invalid peer
+/// certificate: UnknownIssuer`, `NotValidForName`, a handshake alert) is in
+/// the transport error's detail, which is the one place it can be read.
+fn tls_failure(message: &str) -> bool {
+    let detail = message.to_ascii_lowercase();
+    detail.contains("transport error")
+        && (detail.contains("certificate") || detail.contains("handshake"))
+}
+
 /// Maps an exporter error to a [`FailureReason`].
 pub(crate) fn classify(error: &OTelSdkError) -> FailureReason {
     match error {
         OTelSdkError::Timeout(_) => FailureReason::Timeout,
+        OTelSdkError::InternalFailure(message) if tls_failure(message) => FailureReason::Tls,
         OTelSdkError::InternalFailure(message) => match parse_status(message) {
             Some(Status::Grpc(code)) => code.reason(),
             Some(Status::Http(code)) => http_reason(code),
@@ -142,7 +155,8 @@ mod tests {
         assert_eq!(grpc("ResourceExhausted"), FailureReason::TooLarge);
         assert_eq!(grpc("OutOfRange"), FailureReason::TooLarge);
         assert_eq!(grpc("Unavailable"), FailureReason::Unavailable);
-        assert_eq!(grpc("Unauthenticated"), FailureReason::Rejected);
+        assert_eq!(grpc("Unauthenticated"), FailureReason::Unauthenticated);
+        assert_eq!(grpc("PermissionDenied"), FailureReason::Unauthenticated);
         assert_eq!(grpc("InvalidArgument"), FailureReason::Rejected);
         assert_eq!(
             of("TonicTracesClient export failed with gRPC code: DeadlineExceeded"),
@@ -157,10 +171,35 @@ mod tests {
         assert_eq!(http(408), FailureReason::Timeout);
         assert_eq!(http(504), FailureReason::Timeout);
         assert_eq!(http(503), FailureReason::Unavailable);
-        assert_eq!(http(401), FailureReason::Rejected);
+        assert_eq!(http(401), FailureReason::Unauthenticated);
+        assert_eq!(http(403), FailureReason::Unauthenticated);
         assert_eq!(http(400), FailureReason::Rejected);
         assert_eq!(
             of("HTTP export failed: network error"),
+            FailureReason::Unavailable
+        );
+    }
+
+    #[test]
+    fn tls_handshake_failures_are_told_apart_from_an_unreachable_collector() {
+        // What tonic reports for an untrusted collector certificate.
+        assert_eq!(
+            of(
+                "TonicTracesClient export failed with gRPC code: Unavailable: transport error: \
+                invalid peer certificate: UnknownIssuer"
+            ),
+            FailureReason::Tls
+        );
+        assert_eq!(
+            of(
+                "export failed with gRPC code: Unknown: transport error: received fatal alert: \
+                HandshakeFailure"
+            ),
+            FailureReason::Tls
+        );
+        // A refused connection is not a TLS failure.
+        assert_eq!(
+            of("export failed with gRPC code: Unavailable: transport error: tcp connect error"),
             FailureReason::Unavailable
         );
     }

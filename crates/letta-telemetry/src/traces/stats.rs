@@ -19,20 +19,29 @@ pub enum FailureReason {
     Rejected,
     /// A local file could not be written.
     Io,
+    /// The collector refused the credentials (gRPC `Unauthenticated` or
+    /// `PermissionDenied`, HTTP 401 or 403).
+    Unauthenticated,
+    /// The TLS handshake failed: the collector's certificate is not trusted
+    /// (or not valid for the host), or the handshake was refused.
+    Tls,
 }
 
 impl FailureReason {
     /// Every reason, in a stable order.
-    pub const ALL: [FailureReason; 5] = [
+    pub const ALL: [FailureReason; 7] = [
         FailureReason::Unavailable,
         FailureReason::Timeout,
         FailureReason::TooLarge,
         FailureReason::Rejected,
         FailureReason::Io,
+        FailureReason::Unauthenticated,
+        FailureReason::Tls,
     ];
 
     /// A short, stable label (`unavailable`, `timeout`, `too_large`,
-    /// `rejected`, `io`), usable as a metric attribute.
+    /// `rejected`, `io`, `unauthenticated`, `tls`), usable as a metric
+    /// attribute.
     pub fn as_str(self) -> &'static str {
         match self {
             FailureReason::Unavailable => "unavailable",
@@ -40,6 +49,29 @@ impl FailureReason {
             FailureReason::TooLarge => "too_large",
             FailureReason::Rejected => "rejected",
             FailureReason::Io => "io",
+            FailureReason::Unauthenticated => "unauthenticated",
+            FailureReason::Tls => "tls",
+        }
+    }
+
+    /// What to check, in words an operator acts on (the warning line of a
+    /// failed export and `letta-otel doctor` print it).
+    pub fn hint(self) -> &'static str {
+        match self {
+            FailureReason::Unavailable => {
+                "the collector could not be reached (check the endpoint with `letta-otel doctor`)"
+            }
+            FailureReason::Timeout => "the collector did not answer in time",
+            FailureReason::TooLarge => "the collector refused the request as too large",
+            FailureReason::Rejected => {
+                "the collector refused the request (check the endpoint and protocol with `letta-otel doctor`)"
+            }
+            FailureReason::Io => "the telemetry file could not be written",
+            FailureReason::Unauthenticated => "unauthenticated (check OTEL_EXPORTER_OTLP_HEADERS)",
+            FailureReason::Tls => {
+                "TLS handshake failed (check OTEL_EXPORTER_OTLP_CERTIFICATE; for a collector \
+                 that requires client certificates, OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE)"
+            }
         }
     }
 
@@ -50,6 +82,8 @@ impl FailureReason {
             FailureReason::TooLarge => 2,
             FailureReason::Rejected => 3,
             FailureReason::Io => 4,
+            FailureReason::Unauthenticated => 5,
+            FailureReason::Tls => 6,
         }
     }
 }
@@ -71,7 +105,7 @@ pub struct ExportStats {
     pub(crate) requests_sent: AtomicU64,
     pub(crate) requests_split: AtomicU64,
     pub(crate) largest_request_bytes: AtomicU64,
-    pub(crate) failures: [AtomicU64; 5],
+    pub(crate) failures: [AtomicU64; 7],
 }
 
 /// A point-in-time copy of [`ExportStats`].
@@ -99,7 +133,7 @@ pub struct ExportStatsSnapshot {
     /// Estimated bytes waiting in the queue.
     pub queue_bytes: u64,
     /// Failed export requests by reason, in the order of [`FailureReason::ALL`].
-    pub failures: [u64; 5],
+    pub failures: [u64; 7],
 }
 
 impl ExportStatsSnapshot {
@@ -173,7 +207,7 @@ impl ExportStats {
             requests_sent: AtomicU64::new(0),
             requests_split: AtomicU64::new(0),
             largest_request_bytes: AtomicU64::new(0),
-            failures: [const { AtomicU64::new(0) }; 5],
+            failures: [const { AtomicU64::new(0) }; 7],
         }
     }
 

@@ -47,9 +47,9 @@ pub async fn check(
     if !send_span || !settings.tracing_enabled() {
         return;
     }
-    let mut settings = settings.clone();
-    settings.limits.shutdown_timeout = timeout;
-    let guard = match letta_telemetry::init(settings) {
+    let mut for_test = settings.clone();
+    for_test.limits.shutdown_timeout = timeout;
+    let guard = match letta_telemetry::init(for_test) {
         Ok(guard) => guard,
         Err(e) => {
             report.problem(
@@ -72,19 +72,8 @@ pub async fn check(
             started.elapsed().as_millis()
         ));
     } else {
-        report.problem(
-            format!(
-                "the test span was not accepted (exported {}, dropped {}, failures {})",
-                stats.spans_exported,
-                stats.spans_dropped(),
-                stats.total_failures()
-            ),
-            "check that the protocol matches the port (OTEL_EXPORTER_OTLP_PROTOCOL), the \
-             headers (OTEL_EXPORTER_OTLP_HEADERS), TLS (https:// and \
-             OTEL_EXPORTER_OTLP_CERTIFICATE); run with \
-             LETTA_TELEMETRY_VERBOSE_TELEMETRY_LOGGING=true for the exporter's errors"
-                .to_owned(),
-        );
+        let (problem, fix) = super::refusal::diagnose(&stats, settings, endpoint);
+        report.problem(problem, fix);
     }
 }
 

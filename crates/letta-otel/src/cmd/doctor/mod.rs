@@ -4,6 +4,7 @@
 
 mod collector;
 mod endpoint;
+mod refusal;
 mod report;
 mod routes;
 

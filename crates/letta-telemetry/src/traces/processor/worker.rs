@@ -172,6 +172,7 @@ impl<E: SpanExporter> Worker<E> {
                 lost = failed - self.warned_failed,
                 total_lost = failed,
                 reason = self.last_failure.map_or("unknown", FailureReason::as_str),
+                cause = self.last_failure.map_or("unknown", FailureReason::hint),
                 "telemetry span export failed: spans lost (check the collector endpoint with `letta-otel doctor`)"
             );
         }
