@@ -74,7 +74,9 @@ fn swapped(dir: &Path, config: &Path) -> (Otelcol, u16) {
 /// environment).
 fn doctor(dir: &Path, vars: &[(&str, String)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_letta-otel"));
-    command.args(["doctor", "--timeout", "5"]);
+    // A generous deadline: a loaded CI machine may be slow to do the TLS
+    // handshake; an answer ends the wait at once.
+    command.args(["doctor", "--timeout", "20"]);
     for (name, _) in std::env::vars_os()
         .filter_map(|(k, v)| Some((k.into_string().ok()?, v)))
         .filter(|(k, _)| k.starts_with("OTEL_") || k.starts_with("LETTA_"))
