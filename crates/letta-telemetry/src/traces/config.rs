@@ -44,8 +44,12 @@ impl TracesConfig {
         let split = matches!(output, Output::Otlp(_));
         #[cfg(not(any(feature = "otlp-grpc", feature = "otlp-http")))]
         let split = false;
+        let mut batch = BatchConfig::from_settings(settings).with_split_on_too_large(split);
+        if split {
+            batch.plaintext_collector = plaintext_collector(settings.endpoint(Signal::Traces));
+        }
         Ok(Some(TracesConfig {
-            batch: BatchConfig::from_settings(settings).with_split_on_too_large(split),
+            batch,
             output,
             sampler: settings.sampler,
             span_limits: settings.sdk.span_limits,
@@ -55,6 +59,15 @@ impl TracesConfig {
             verbose: settings.verbose_telemetry_logging,
         }))
     }
+}
+
+/// The host and port of a plaintext (`http://`) collector endpoint.
+fn plaintext_collector(endpoint: Option<String>) -> Option<(String, u16)> {
+    let url = url::Url::parse(&endpoint?).ok()?;
+    if url.scheme() != "http" {
+        return None;
+    }
+    Some((url.host_str()?.to_owned(), url.port_or_known_default()?))
 }
 
 impl BatchConfig {
@@ -76,6 +89,7 @@ impl BatchConfig {
             split_on_too_large: true,
             verbose: settings.verbose_telemetry_logging,
             drop_warning_interval: Duration::from_secs(10),
+            plaintext_collector: None,
         }
     }
 }

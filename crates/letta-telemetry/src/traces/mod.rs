@@ -28,6 +28,7 @@ mod processor;
 // them to this crate's tests and benchmarks (`testing::size`).
 pub(crate) mod size;
 mod stats;
+mod tls_probe;
 mod value_length;
 
 use std::time::{Duration, Instant};

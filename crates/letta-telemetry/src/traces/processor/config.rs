@@ -34,6 +34,11 @@ pub struct BatchConfig {
     pub verbose: bool,
     /// Least time between two "spans dropped" warnings.
     pub drop_warning_interval: Duration,
+    /// The collector's host and port when spans go to it over plaintext
+    /// (`http://`): after an export fails on the transport, the worker asks
+    /// the port once whether it speaks TLS, and the warning then says
+    /// "plaintext to a TLS port".
+    pub plaintext_collector: Option<(String, u16)>,
 }
 
 impl BatchConfig {

@@ -169,6 +169,7 @@ mod tests {
             warned_drops: 0,
             warned_failed: 0,
             last_failure: None,
+            speaks_tls: None,
             accepted_bytes: 0,
             last_warning: None,
         };

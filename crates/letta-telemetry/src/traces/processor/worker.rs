@@ -17,6 +17,11 @@ use super::{ENVELOPE_RESERVE, LOG_TARGET};
 use crate::deadline::ExportDeadline;
 use crate::traces::size::{resource_size_upper_bound, scope_size_upper_bound};
 use crate::traces::stats::FailureReason;
+use crate::traces::tls_probe::speaks_tls;
+
+/// The cause a failed plaintext export gives when the port speaks TLS.
+const PLAINTEXT_TO_TLS: &str =
+    "plaintext to a TLS port (use https:// and OTEL_EXPORTER_OTLP_CERTIFICATE)";
 
 /// The worker thread: owns the exporter, and drives its exports on the
 /// export runtime.
@@ -35,6 +40,8 @@ pub(super) struct Worker<E> {
     /// since it last answered "too large".
     pub(super) accepted_bytes: usize,
     pub(super) last_warning: Option<Instant>,
+    /// Whether the plaintext collector's port speaks TLS, once asked.
+    pub(super) speaks_tls: Option<bool>,
 }
 
 impl<E: SpanExporter> Worker<E> {
@@ -142,6 +149,17 @@ impl<E: SpanExporter> Worker<E> {
         }
     }
 
+    /// Whether spans go over plaintext to a port that speaks TLS: asked of
+    /// the port once (bounded by one second each way), on this thread.
+    fn plaintext_to_tls(&mut self) -> bool {
+        let Some((host, port)) = &self.config.plaintext_collector else {
+            return false;
+        };
+        *self
+            .speaks_tls
+            .get_or_insert_with(|| speaks_tls(host, *port, Duration::from_secs(1)))
+    }
+
     /// At most one warning per interval for spans lost since the last one:
     /// dropped because the queue was full, or lost in a failed export.
     fn warn_drops(&mut self) {
@@ -167,12 +185,21 @@ impl<E: SpanExporter> Worker<E> {
             );
         }
         if failed > self.warned_failed {
+            let transport = matches!(
+                self.last_failure,
+                Some(FailureReason::Rejected | FailureReason::Unavailable)
+            );
+            let cause = if transport && self.plaintext_to_tls() {
+                PLAINTEXT_TO_TLS
+            } else {
+                self.last_failure.map_or("unknown", FailureReason::hint)
+            };
             tracing::warn!(
                 target: LOG_TARGET,
                 lost = failed - self.warned_failed,
                 total_lost = failed,
                 reason = self.last_failure.map_or("unknown", FailureReason::as_str),
-                cause = self.last_failure.map_or("unknown", FailureReason::hint),
+                cause,
                 "telemetry span export failed: spans lost (check the collector endpoint with `letta-otel doctor`)"
             );
         }
