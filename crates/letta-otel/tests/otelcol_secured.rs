@@ -42,7 +42,7 @@ fn collector(dir: &Path, mtls: bool) -> (Otelcol, u16, u16, PathBuf) {
 /// A secured configuration on free ports with every exporter swapped for
 /// one local file (and without Datadog's components, which this collector
 /// lacks).
-fn swapped(dir: &Path, config: &Path) -> (Otelcol, u16) {
+fn swapped(dir: &Path, config: &Path, mtls: bool) -> (Otelcol, u16) {
     let mut doc = load(config);
     without_datadog(&mut doc);
     let (grpc, http) = on_free_ports(&mut doc);
@@ -66,6 +66,12 @@ fn swapped(dir: &Path, config: &Path) -> (Otelcol, u16) {
         "LETTA_LOG_FILE",
         dir.join("Letta.log").display().to_string(),
     ));
+    if mtls {
+        env.push((
+            "COLLECTOR_TLS_CLIENT_CA_FILE",
+            pki(dir).ca.display().to_string(),
+        ));
+    }
     let collector = Otelcol::start(&local, &env_refs(&env), &[grpc, http]).expect("collector");
     (collector, grpc)
 }
@@ -212,26 +218,65 @@ fn the_right_token_and_ca_are_accepted_and_every_other_client_refused_with_its_c
     }
 }
 
+/// The first problem line of doctor's report.
+fn problem(text: &str) -> &str {
+    text.lines()
+        .find(|l| l.contains("[problem]"))
+        .unwrap_or_default()
+}
+
 #[test]
-fn every_secured_configuration_accepts_the_token_and_refuses_a_wrong_one() {
+fn every_secured_configuration_accepts_the_token_and_refuses_every_other_client() {
     let secured: Vec<PathBuf> = configs().into_iter().filter(|c| is_secured(c)).collect();
     assert_eq!(secured.len(), 6, "{secured:?}");
     for config in secured {
         let dir = tempfile::tempdir().expect("tempdir");
-        let (_collector, grpc) = swapped(dir.path(), &config);
+        let (collector, grpc) = swapped(dir.path(), &config, false);
         let good = grpc_vars(dir.path(), grpc);
         let text = doctor_says(&doctor(dir.path(), &good));
         assert!(
             text.contains("a test span was accepted by the collector"),
             "{config:?}: {text}"
         );
-        let wrong = with(
-            good,
-            "OTEL_EXPORTER_OTLP_HEADERS",
-            "authorization=Bearer nope",
+        let refusals: Vec<Case> = vec![
+            (
+                "wrong token",
+                with(
+                    good.clone(),
+                    "OTEL_EXPORTER_OTLP_HEADERS",
+                    "authorization=Bearer nope",
+                ),
+                "unauthenticated",
+            ),
+            (
+                "no token",
+                without(good.clone(), "OTEL_EXPORTER_OTLP_HEADERS"),
+                "unauthenticated",
+            ),
+            (
+                "plaintext",
+                with(
+                    good.clone(),
+                    "OTEL_EXPORTER_OTLP_ENDPOINT",
+                    &format!("http://127.0.0.1:{grpc}"),
+                ),
+                "plaintext to a TLS port",
+            ),
+        ];
+        for (case, vars, cause) in refusals {
+            let text = doctor_says(&doctor(dir.path(), &vars));
+            assert!(problem(&text).contains(cause), "{config:?}, {case}: {text}");
+        }
+        drop(collector);
+
+        // The same configuration requiring client certificates.
+        let (_mtls, grpc) = swapped(dir.path(), &config, true);
+        let good = grpc_vars(dir.path(), grpc);
+        let text = doctor_says(&doctor(dir.path(), &good));
+        assert!(
+            problem(&text).contains("client certificate (mTLS)"),
+            "{config:?}, no client certificate: {text}"
         );
-        let text = doctor_says(&doctor(dir.path(), &wrong));
-        assert!(text.contains("unauthenticated"), "{config:?}: {text}");
     }
 }
 
