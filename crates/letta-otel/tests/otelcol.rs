@@ -220,19 +220,27 @@ fn the_server_s_json_log_lines_arrive_through_the_file_log_receiver() -> TestRes
                 .find(|l| l.contains("tool failed"))
                 .unwrap_or_default();
             let request: Json = serde_json::from_str(line)?;
-            // One request may carry several lines: find the tool's.
-            let records = request["resourceLogs"][0]["scopeLogs"][0]["logRecords"]
+            // One request may carry several lines, resources and scopes: find
+            // the tool's record and the resource it came with.
+            let empty = Vec::new();
+            let (resource, record) = request["resourceLogs"]
                 .as_array()
-                .cloned()
-                .unwrap_or_default();
-            let record = records
+                .unwrap_or(&empty)
                 .iter()
-                .find(|r| r.to_string().contains("tool failed"))
+                .flat_map(|rl| {
+                    rl["scopeLogs"]
+                        .as_array()
+                        .unwrap_or(&empty)
+                        .iter()
+                        .flat_map(|sl| sl["logRecords"].as_array().unwrap_or(&empty).iter())
+                        .map(move |r| (&rl["resource"], r))
+                })
+                .find(|(_, r)| r.to_string().contains("tool failed"))
                 .ok_or("no tool-failure record")?;
             assert!(record.to_string().contains("WARNING"), "{record}");
             assert!(
-                line.contains("collector-test"),
-                "the resource processor ran: {line}"
+                resource.to_string().contains("collector-test"),
+                "the resource processor ran: {resource}"
             );
             break;
         }
