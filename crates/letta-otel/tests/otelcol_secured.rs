@@ -382,21 +382,8 @@ fn a_refused_server_keeps_serving_counts_its_spans_lost_and_says_why() {
     ];
     for (case, vars, said) in cases {
         let run = tempfile::tempdir().expect("tempdir");
-        // The PKI of the collector, for the client's CA.
-        std::fs::create_dir_all(run.path().join("pki")).expect("pki dir");
-        for f in [
-            "ca.pem",
-            "server.pem",
-            "server.key",
-            "client.pem",
-            "client.key",
-        ] {
-            std::fs::copy(
-                dir.path().join("pki").join(f),
-                run.path().join("pki").join(f),
-            )
-            .expect("copy PKI");
-        }
+        // A directory of its own for each server; the client's variables
+        // already name the collector's CA.
         let warnings = refused_serve(run.path(), vars, &out);
         eprintln!("REFUSAL server log, {case}: {}", warnings[0]);
         assert!(

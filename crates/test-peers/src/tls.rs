@@ -48,6 +48,17 @@ fn leaf(
 }
 
 impl TestPki {
+    /// Where [`generate`](Self::generate) writes the files in `dir`.
+    pub fn in_dir(dir: &Path) -> Self {
+        TestPki {
+            ca: dir.join("ca.pem"),
+            server_cert: dir.join("server.pem"),
+            server_key: dir.join("server.key"),
+            client_cert: dir.join("client.pem"),
+            client_key: dir.join("client.key"),
+        }
+    }
+
     /// Generates the CA and both certificates into `dir`.
     pub fn generate(dir: &Path) -> Result<Self, PeerError> {
         let mut ca_params =
@@ -75,13 +86,7 @@ impl TestPki {
             ExtendedKeyUsagePurpose::ClientAuth,
             &issuer,
         )?;
-        let pki = TestPki {
-            ca: dir.join("ca.pem"),
-            server_cert: dir.join("server.pem"),
-            server_key: dir.join("server.key"),
-            client_cert: dir.join("client.pem"),
-            client_key: dir.join("client.key"),
-        };
+        let pki = Self::in_dir(dir);
         for (path, pem) in [
             (&pki.ca, ca_cert.pem()),
             (&pki.server_cert, server_cert),

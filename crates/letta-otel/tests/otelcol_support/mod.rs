@@ -35,13 +35,7 @@ pub const TOKEN: &str = "test-bearer-token-0123456789";
 /// collector and its clients of one test share it).
 pub fn pki(home: &Path) -> TestPki {
     let dir = home.join("pki");
-    let existing = TestPki {
-        ca: dir.join("ca.pem"),
-        server_cert: dir.join("server.pem"),
-        server_key: dir.join("server.key"),
-        client_cert: dir.join("client.pem"),
-        client_key: dir.join("client.key"),
-    };
+    let existing = TestPki::in_dir(&dir);
     if existing.ca.is_file() {
         return existing;
     }

@@ -60,14 +60,8 @@ impl LlmCallBuilder {
             || format!("{} {}", self.operation, self.model),
             SpanKind::Client,
             || {
-                let mut attrs = Vec::with_capacity(12);
-                attrs.push(KeyValue::new(a::OPERATION_NAME, self.operation));
-                attrs.push(KeyValue::new(a::PROVIDER_NAME, self.provider.clone()));
-                attrs.push(KeyValue::new(a::REQUEST_MODEL, self.model.clone()));
-                if let Some((address, port)) = &self.server {
-                    attrs.push(KeyValue::new(a::SERVER_ADDRESS, address.clone()));
-                    attrs.push(KeyValue::new(a::SERVER_PORT, i64::from(*port)));
-                }
+                let mut attrs =
+                    call_attributes(self.operation, &self.provider, &self.model, &self.server);
                 self.request.attributes(&mut attrs);
                 attrs
             },
@@ -186,16 +180,9 @@ impl LlmCall {
         response_model: Option<&str>,
         error: Option<&str>,
     ) -> Vec<KeyValue> {
-        let mut attrs = Vec::with_capacity(7);
-        attrs.push(KeyValue::new(a::OPERATION_NAME, self.operation));
-        attrs.push(KeyValue::new(a::PROVIDER_NAME, self.provider.clone()));
-        attrs.push(KeyValue::new(a::REQUEST_MODEL, self.model.clone()));
+        let mut attrs = call_attributes(self.operation, &self.provider, &self.model, &self.server);
         if let Some(m) = response_model {
             attrs.push(KeyValue::new(a::RESPONSE_MODEL, m.to_owned()));
-        }
-        if let Some((address, port)) = &self.server {
-            attrs.push(KeyValue::new(a::SERVER_ADDRESS, address.clone()));
-            attrs.push(KeyValue::new(a::SERVER_PORT, i64::from(*port)));
         }
         if let Some(e) = error {
             attrs.push(KeyValue::new(a::ERROR_TYPE, e.to_owned()));
@@ -275,6 +262,25 @@ impl LlmCall {
         self.record_content(&LlmResponse::default());
         self.span.end_error(error_type, message.into());
     }
+}
+
+/// What the span and the conventions' metrics both carry: operation,
+/// provider, request model and, when known, the endpoint.
+fn call_attributes(
+    operation: &'static str,
+    provider: &str,
+    model: &str,
+    server: &Option<(String, u16)>,
+) -> Vec<KeyValue> {
+    let mut attrs = Vec::with_capacity(12);
+    attrs.push(KeyValue::new(a::OPERATION_NAME, operation));
+    attrs.push(KeyValue::new(a::PROVIDER_NAME, provider.to_owned()));
+    attrs.push(KeyValue::new(a::REQUEST_MODEL, model.to_owned()));
+    if let Some((address, port)) = server {
+        attrs.push(KeyValue::new(a::SERVER_ADDRESS, address.clone()));
+        attrs.push(KeyValue::new(a::SERVER_PORT, i64::from(*port)));
+    }
+    attrs
 }
 
 /// The span attributes of a response.
