@@ -377,7 +377,7 @@ fn a_refused_server_keeps_serving_counts_its_spans_lost_and_says_why() {
                 "OTEL_EXPORTER_OTLP_ENDPOINT",
                 &format!("http://127.0.0.1:{grpc}"),
             ),
-            "reason=rejected",
+            "cause=plaintext to a TLS port (use https:// and OTEL_EXPORTER_OTLP_CERTIFICATE)",
         ),
     ];
     for (case, vars, said) in cases {
