@@ -37,8 +37,33 @@ pub struct RunningServer {
 
 impl Server {
     /// Opens the database, starts the offline provider when configured, and
-    /// serves the API on `config.listen`.
+    /// serves the API on `config.listen`, with `letta-telemetry`'s HTTP
+    /// layer (configured by `config.http`) around every route.
     pub async fn start(config: ServerConfig) -> Result<RunningServer, StartError> {
+        let http = config.http.clone();
+        Self::start_with_layers(config, move |router| {
+            crate::instrument::layers(router, http)
+        })
+        .await
+    }
+
+    /// As [`start`](Self::start), with `layers` wrapping the API router in
+    /// place of `letta-telemetry`'s HTTP layer (`config.http` is then
+    /// unused): e.g. the load benchmark's peer baseline, instrumented with
+    /// the OpenTelemetry tower layer, or no layer at all.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), letta_server::StartError> {
+    /// let config = letta_server::ServerConfig::default();
+    /// // the bare router: no server spans, no endpoint metrics
+    /// let server = letta_server::Server::start_with_layers(config, |router| router).await?;
+    /// server.shutdown().await;
+    /// # Ok(()) }
+    /// ```
+    pub async fn start_with_layers(
+        config: ServerConfig,
+        layers: impl FnOnce(axum::Router) -> axum::Router,
+    ) -> Result<RunningServer, StartError> {
         if config.database_url.is_none() {
             std::fs::create_dir_all(&config.letta_dir).map_err(|source| StartError::LettaDir {
                 path: config.letta_dir.clone(),
@@ -91,13 +116,10 @@ impl Server {
             },
         );
         let runs = BackgroundRuns::default();
-        let app = crate::instrument::layers(
-            crate::routes::router(AppState {
-                service,
-                runs: runs.clone(),
-            }),
-            config.http.clone(),
-        );
+        let app = layers(crate::routes::router(AppState {
+            service,
+            runs: runs.clone(),
+        }));
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|source| StartError::Bind {

@@ -1,0 +1,184 @@
+//! The measurements and the table: medians over rounds, and each variant's
+//! added CPU against "off" (and "bare") of the same round, so that drift
+//! between rounds (other load, frequency) cancels out.
+
+use std::fmt::Write as _;
+
+use crate::variant::{Route, Variant};
+
+/// One measured run of one server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    /// Which round it belongs to.
+    pub round: usize,
+    /// The route driven.
+    pub route: Route,
+    /// The telemetry variant.
+    pub variant: Variant,
+    /// Server CPU (user + system) per answered request, in µs; or, with
+    /// `--callgrind`, thousands of instructions per request.
+    pub cost: f64,
+    /// Answered requests per second.
+    pub rps: f64,
+    /// Requests that failed.
+    pub failed: u64,
+    /// Spans the server's pipeline enqueued per request, over its life
+    /// (`None`: not counted, e.g. the peer's).
+    pub spans_per_request: Option<f64>,
+    /// Spans lost (queue full or failed export), over its life.
+    pub spans_lost: Option<u64>,
+    /// The server's peak resident memory, in MiB.
+    pub peak_rss_mib: Option<f64>,
+}
+
+/// The median of `values` (the mean of the middle two for an even count).
+pub fn median(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    Some(if values.len() % 2 == 1 {
+        values[mid]
+    } else {
+        (values[mid - 1] + values[mid]) / 2.0
+    })
+}
+
+/// The median over rounds of `variant`'s CPU minus `baseline`'s CPU in the
+/// same round (both on `route`).
+fn paired_delta(
+    samples: &[Sample],
+    route: Route,
+    variant: Variant,
+    baseline: Variant,
+) -> Option<f64> {
+    let mut deltas: Vec<f64> = samples
+        .iter()
+        .filter(|s| s.route == route && s.variant == variant)
+        .filter_map(|s| {
+            samples
+                .iter()
+                .find(|b| b.route == route && b.variant == baseline && b.round == s.round)
+                .map(|b| s.cost - b.cost)
+        })
+        .collect();
+    median(&mut deltas)
+}
+
+/// The median of `field` over `route` × `variant`'s samples.
+fn median_of(
+    samples: &[Sample],
+    route: Route,
+    variant: Variant,
+    field: impl Fn(&Sample) -> Option<f64>,
+) -> Option<f64> {
+    let mut values: Vec<f64> = samples
+        .iter()
+        .filter(|s| s.route == route && s.variant == variant)
+        .filter_map(field)
+        .collect();
+    median(&mut values)
+}
+
+/// The markdown table of every route and variant measured.
+/// `unit` names the cost (`µs`: CPU µs per request, `kIr`: thousands of
+/// instructions per request).
+pub fn table(samples: &[Sample], routes: &[Route], variants: &[Variant], unit: &str) -> String {
+    let mut out = format!(
+        "| route | telemetry | {unit}/req | added {unit} vs off | added % vs off | added {unit} vs bare | req/s | spans/req | lost | failed | peak RSS MiB |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    let cell = |v: Option<f64>, digits: usize| {
+        v.map_or_else(|| "–".to_owned(), |v| format!("{v:.digits$}"))
+    };
+    for &route in routes {
+        let off = median_of(samples, route, Variant::Off, |s| Some(s.cost));
+        for &variant in variants {
+            let cpu = median_of(samples, route, variant, |s| Some(s.cost));
+            if cpu.is_none() {
+                continue;
+            }
+            let vs_off = paired_delta(samples, route, variant, Variant::Off);
+            let pct = vs_off.zip(off).map(|(d, o)| 100.0 * d / o);
+            let vs_bare = paired_delta(samples, route, variant, Variant::Bare);
+            let rps = median_of(samples, route, variant, |s| Some(s.rps));
+            let spans = median_of(samples, route, variant, |s| s.spans_per_request);
+            let rss = median_of(samples, route, variant, |s| s.peak_rss_mib);
+            let of_variant = || {
+                samples
+                    .iter()
+                    .filter(|s| s.route == route && s.variant == variant)
+            };
+            let lost: Option<u64> = of_variant().map(|s| s.spans_lost).sum();
+            let failed: u64 = of_variant().map(|s| s.failed).sum();
+            let _ = writeln!(
+                out,
+                "| {route} | {variant} | {} | {} | {} | {} | {} | {} | {} | {failed} | {} |",
+                cell(cpu, 1),
+                cell(vs_off, 1),
+                cell(pct, 1),
+                cell(vs_bare, 1),
+                cell(rps, 0),
+                cell(spans, 2),
+                lost.map_or_else(|| "–".to_owned(), |l| l.to_string()),
+                cell(rss, 0),
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(round: usize, variant: Variant, cpu_us: f64) -> Sample {
+        Sample {
+            round,
+            route: Route::Read,
+            variant,
+            cost: cpu_us,
+            rps: 1000.0,
+            failed: 0,
+            spans_per_request: Some(2.0),
+            spans_lost: Some(0),
+            peak_rss_mib: None,
+        }
+    }
+
+    #[test]
+    fn medians_of_odd_and_even_counts() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(median(&mut []), None);
+    }
+
+    #[test]
+    fn added_cpu_is_paired_by_round() {
+        // round 1 is slower across the board; the paired delta stays 10
+        let samples = [
+            sample(0, Variant::Off, 50.0),
+            sample(0, Variant::Files, 60.0),
+            sample(1, Variant::Off, 80.0),
+            sample(1, Variant::Files, 90.0),
+            sample(2, Variant::Off, 52.0),
+            sample(2, Variant::Files, 62.0),
+        ];
+        assert_eq!(
+            paired_delta(&samples, Route::Read, Variant::Files, Variant::Off),
+            Some(10.0)
+        );
+        let table = table(
+            &samples,
+            &[Route::Read],
+            &[Variant::Off, Variant::Files],
+            "µs",
+        );
+        // median CPU 62, +10 µs, +19.2 % of the median "off" (52)
+        assert!(
+            table.contains("| read | files | 62.0 | 10.0 | 19.2 | – |"),
+            "{table}"
+        );
+    }
+}

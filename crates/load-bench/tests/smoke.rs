@@ -1,0 +1,59 @@
+//! The benchmark runs end to end: a short round of the cheapest route with
+//! telemetry off, sampled to files, to rotel over gRPC, and the peer
+//! baseline; every server answers, and the span counts are the route's
+//! (a SERVER span and the traced service call). No timing is asserted:
+//! the figures belong in `docs/performance.md`, not in a test.
+
+#![allow(clippy::unwrap_used)]
+
+use std::process::Command;
+
+/// The table's row of `variant`, split into cells.
+fn row<'a>(table: &'a str, variant: &str) -> Vec<&'a str> {
+    table
+        .lines()
+        .find(|l| l.starts_with(&format!("| read | {variant} |")))
+        .unwrap_or_else(|| panic!("no row for {variant} in\n{table}"))
+        .split('|')
+        .map(str::trim)
+        .collect()
+}
+
+#[test]
+fn a_short_run_measures_every_variant_and_counts_their_spans() {
+    let out = Command::new(env!("CARGO_BIN_EXE_load-bench"))
+        .args([
+            "run",
+            "--rounds",
+            "1",
+            "--seconds",
+            "0.5",
+            "--warmup",
+            "0.2",
+        ])
+        .args(["--connections", "4", "--routes", "read"])
+        .args(["--variants", "off,files,grpc,peer-grpc"])
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{table}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // cells: "", route, variant, cost, +off, %off, +bare, req/s, spans/req, lost, failed, rss
+    for variant in ["off", "files", "grpc", "peer-grpc"] {
+        let cells = row(&table, variant);
+        let rps: f64 = cells[7].parse().unwrap();
+        let cost: f64 = cells[3].parse().unwrap();
+        assert!(rps > 0.0 && cost > 0.0, "{variant}: {cells:?}");
+        assert_eq!(cells[10], "0", "{variant} had failed requests: {cells:?}");
+    }
+    assert_eq!(row(&table, "off")[8], "0.00");
+    for variant in ["files", "grpc"] {
+        let cells = row(&table, variant);
+        let spans: f64 = cells[8].parse().unwrap();
+        assert!((1.9..=2.1).contains(&spans), "{variant}: {cells:?}");
+        assert_eq!(cells[9], "0", "{variant} lost spans: {cells:?}");
+    }
+}
