@@ -8,14 +8,11 @@
 //! smaller than one bare span) is lost and counted, while the rest of its
 //! batch is written.
 
-use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
-use opentelemetry_proto::tonic::resource::v1::Resource as ProtoResource;
-use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans};
-use opentelemetry_proto::transform::common::tonic::ResourceAttributesWithSchema;
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 
+use super::otlp_json::{self, ResourceJson};
 use super::size::{span_size_upper_bound, truncate_span};
 use super::stats::note_partial_loss;
 use crate::rotating_file::RotatingFileWriter;
@@ -27,7 +24,7 @@ const CUTS: u32 = 4;
 #[derive(Debug)]
 pub struct OtlpJsonFileExporter {
     file: RotatingFileWriter,
-    resource: ResourceAttributesWithSchema,
+    resource: ResourceJson,
 }
 
 impl OtlpJsonFileExporter {
@@ -35,49 +32,17 @@ impl OtlpJsonFileExporter {
     pub fn new(file: RotatingFileWriter) -> Self {
         Self {
             file,
-            resource: ResourceAttributesWithSchema::default(),
+            resource: ResourceJson::default(),
         }
     }
 }
 
 impl OtlpJsonFileExporter {
-    /// Writes `spans` as one line, grouped by instrumentation scope as the
-    /// SDK's `group_spans_by_resource_and_scope` does, but from a slice, so a
-    /// batch that must be written in halves is not copied first.
+    /// Writes `spans` as one line (OTLP/JSON, [`super::otlp_json`]).
     fn write(&self, spans: &[SpanData]) -> std::io::Result<()> {
-        let mut scopes: Vec<ScopeSpans> = Vec::new();
-        let mut keys: Vec<&opentelemetry::InstrumentationScope> = Vec::new();
-        for span in spans {
-            let scope = &span.instrumentation_scope;
-            let index = match keys.iter().position(|k| *k == scope) {
-                Some(i) => i,
-                None => {
-                    keys.push(scope);
-                    scopes.push(ScopeSpans {
-                        scope: Some((scope, None).into()),
-                        schema_url: scope
-                            .schema_url()
-                            .map(ToOwned::to_owned)
-                            .unwrap_or_default(),
-                        spans: Vec::new(),
-                    });
-                    scopes.len() - 1
-                }
-            };
-            scopes[index].spans.push(span.clone().into());
-        }
-        let request = ExportTraceServiceRequest {
-            resource_spans: vec![ResourceSpans {
-                resource: Some(ProtoResource {
-                    attributes: self.resource.attributes.0.clone(),
-                    dropped_attributes_count: 0,
-                    entity_refs: Vec::new(),
-                }),
-                scope_spans: scopes,
-                schema_url: self.resource.schema_url.clone().unwrap_or_default(),
-            }],
-        };
-        self.file.write_json(&request)
+        let mut line = Vec::with_capacity(512 + spans.len() * 1024);
+        otlp_json::encode(&mut line, &self.resource, spans);
+        self.file.write_line(&line)
     }
 }
 
@@ -135,6 +100,6 @@ impl SpanExporter for OtlpJsonFileExporter {
     }
 
     fn set_resource(&mut self, resource: &Resource) {
-        self.resource = resource.into();
+        self.resource = ResourceJson::new(&resource.into());
     }
 }

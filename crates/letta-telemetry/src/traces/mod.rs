@@ -23,6 +23,7 @@ mod config;
 mod file_exporter;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 mod otlp;
+mod otlp_json;
 mod processor;
 // The size estimates and the cut are internal; the `testing` feature shows
 // them to this crate's tests and benchmarks (`testing::size`).
