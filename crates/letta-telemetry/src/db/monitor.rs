@@ -1,13 +1,14 @@
 //! `PoolMonitor`: the pool's metric attributes and the hooks installed on
 //! its `PoolOptions`.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use opentelemetry::KeyValue;
 use sqlx::Database;
 use sqlx::pool::{PoolConnectionMetadata, PoolOptions};
 
+use crate::metrics::BoundDbPool;
 use crate::metrics::{self, PoolEvent};
 
 /// Shared state of one monitored pool.
@@ -17,6 +18,20 @@ pub(crate) struct PoolState {
     pub(crate) connected_once: AtomicBool,
     pub(crate) checked_out: AtomicI64,
     pub(crate) waiters: AtomicI64,
+    /// The per-checkout instruments bound to `attributes`, once metrics are
+    /// on (bound at the first checkout after that).
+    pub(crate) bound: OnceLock<BoundDbPool>,
+}
+
+impl PoolState {
+    /// The bound per-checkout instruments; `None` while metrics are off.
+    pub(crate) fn bound(&self) -> Option<&BoundDbPool> {
+        if let Some(bound) = self.bound.get() {
+            return Some(bound);
+        }
+        let bound = metrics::registry().bind_db_pool(&self.attributes)?;
+        Some(self.bound.get_or_init(|| bound))
+    }
 }
 
 /// Monitors one sqlx pool: carries its `engine_name` and `pool_mode`
@@ -41,6 +56,7 @@ impl PoolMonitor {
                 connected_once: AtomicBool::new(false),
                 checked_out: AtomicI64::new(0),
                 waiters: AtomicI64::new(0),
+                bound: OnceLock::new(),
             }),
         }
     }

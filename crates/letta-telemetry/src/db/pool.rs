@@ -106,7 +106,10 @@ impl<DB: Database> MonitoredPool<DB> {
         match result {
             Ok(conn) => {
                 r.record_db_checkout_latency(attrs, latency_ms);
-                r.add_db_pool_event(attrs, PoolEvent::Checkout);
+                match self.state.bound() {
+                    Some(bound) => bound.add_checkout(),
+                    None => r.add_db_pool_event(attrs, PoolEvent::Checkout),
+                }
                 self.state.checked_out.fetch_add(1, Ordering::Relaxed);
                 Ok(MonitoredConnection {
                     conn: Some(conn),
@@ -154,10 +157,15 @@ impl<DB: Database> std::fmt::Debug for MonitoredConnection<DB> {
 impl<DB: Database> MonitoredConnection<DB> {
     fn release(&mut self, event: PoolEvent) {
         self.state.checked_out.fetch_sub(1, Ordering::Relaxed);
-        let r = metrics::registry();
         let ms = self.checked_out_at.elapsed().as_secs_f64() * 1000.0;
-        r.record_db_connection_duration(&self.state.attributes, ms);
-        r.add_db_pool_event(&self.state.attributes, event);
+        match (event, self.state.bound()) {
+            (PoolEvent::Checkin, Some(bound)) => bound.add_checkin(ms),
+            _ => {
+                let r = metrics::registry();
+                r.record_db_connection_duration(&self.state.attributes, ms);
+                r.add_db_pool_event(&self.state.attributes, event);
+            }
+        }
     }
 
     /// Closes the connection instead of returning it to the pool (a `close`

@@ -15,6 +15,7 @@
 //! forwards to it; the reference names live in `docs/metrics.md`.
 
 mod db_pool;
+pub(crate) use db_pool::BoundDbPool;
 mod dependencies;
 mod genai;
 mod genai_client;
@@ -293,6 +294,12 @@ impl MetricRegistry {
         if self.enabled {
             self.db_pool.add_error(pool, exception_type);
         }
+    }
+
+    /// The per-checkout pool instruments bound to `pool`'s attributes;
+    /// `None` while metrics are off (this registry records nothing).
+    pub(crate) fn bind_db_pool(&self, pool: &[KeyValue]) -> Option<db_pool::BoundDbPool> {
+        self.enabled.then(|| self.db_pool.bind(pool))
     }
 
     /// `db_checkout_latency_ms` with the pool's and the context attributes.
