@@ -8,8 +8,10 @@ mod cpu;
 mod load;
 mod orchestrate;
 mod peer;
+mod profile;
 mod report;
 mod server;
+mod server_process;
 mod variant;
 
 use std::process::ExitCode;

@@ -2,18 +2,17 @@
 //! route and variant (variants in a rotated order each round), drives it,
 //! reads its CPU accounting, and prints the table.
 
-use std::io::{BufRead as _, BufReader};
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use test_peers::{PeerProcess, Rotel};
 
 use crate::cpu::{cpu_micros, peak_rss_kib};
 use crate::load::{Limit, Target, create_agent, drive};
+use crate::profile::{Profiler, callgrind_control, callgrind_dump, callgrind_total};
 use crate::report::{Sample, table};
+use crate::server_process::{ServerProcess, pinned_command};
 use crate::variant::{Route, Variant};
 
 /// Arguments of `run`.
@@ -157,18 +156,6 @@ fn start_rotel(pin: bool) -> anyhow::Result<(PeerProcess, String, String)> {
     ))
 }
 
-/// `program`, under `taskset -c <core>` when a core is given.
-fn pinned_command(program: &Path, core: Option<usize>) -> Command {
-    match core {
-        Some(core) => {
-            let mut cmd = Command::new("taskset");
-            cmd.arg("-c").arg(core.to_string()).arg(program);
-            cmd
-        }
-        None => Command::new(program),
-    }
-}
-
 /// One run: a fresh server for `variant`, an agent, warm-up load, then
 /// measured load.
 #[allow(clippy::too_many_arguments)]
@@ -269,224 +256,4 @@ fn measure(
         spans_lost: spans.map(|(_, lost)| lost),
         peak_rss_mib: rss,
     })
-}
-
-/// `perf record` attached to a server for the measured run.
-struct Profiler(Child);
-
-impl Profiler {
-    fn attach(pid: u32, out: &Path) -> anyhow::Result<Self> {
-        if let Some(dir) = out.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let child = Command::new("perf")
-            .args([
-                "record",
-                "-e",
-                "cpu-clock",
-                "-F",
-                "1999",
-                "--call-graph",
-                "dwarf,32768",
-            ])
-            .arg("-p")
-            .arg(pid.to_string())
-            .arg("-o")
-            .arg(out)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| anyhow::anyhow!("perf record: {e} (Debian: linux-perf)"))?;
-        // perf needs a moment to attach
-        std::thread::sleep(Duration::from_millis(300));
-        Ok(Self(child))
-    }
-
-    /// Stops the recording (SIGINT, which perf ends cleanly on).
-    fn finish(mut self) -> anyhow::Result<()> {
-        Command::new("kill")
-            .args(["-INT", &self.0.id().to_string()])
-            .status()?;
-        self.0.wait()?;
-        Ok(())
-    }
-}
-
-/// `callgrind_control <action> <pid>`.
-fn callgrind_control(pid: u32, action: &str) -> anyhow::Result<()> {
-    let status = Command::new("callgrind_control")
-        .arg(action)
-        .arg(pid.to_string())
-        .stdout(Stdio::null())
-        .status()?;
-    anyhow::ensure!(status.success(), "callgrind_control {action}: {status}");
-    Ok(())
-}
-
-/// The first dump callgrind wrote next to `out` (`<out>.<pid>.1`, or
-/// `<out>.1`).
-fn callgrind_dump(out: &Path) -> anyhow::Result<PathBuf> {
-    let dir = out.parent().unwrap_or(Path::new("."));
-    let stem = out.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let mut dumps: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(stem) && n.ends_with(".1"))
-        })
-        .collect();
-    dumps.sort();
-    dumps
-        .pop()
-        .ok_or_else(|| anyhow::anyhow!("callgrind wrote no dump in {}", dir.display()))
-}
-
-/// The instruction total of a callgrind dump (`summary:` or `totals:`).
-fn callgrind_total(dump: &str) -> Option<u64> {
-    dump.lines()
-        .find_map(|l| {
-            l.strip_prefix("summary:")
-                .or_else(|| l.strip_prefix("totals:"))
-        })
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-}
-
-/// A server under test, stopped by closing its stdin.
-struct ServerProcess {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    lines: mpsc::Receiver<String>,
-    addr: SocketAddr,
-    log: PathBuf,
-}
-
-impl ServerProcess {
-    fn start(
-        dir: &Path,
-        pin: bool,
-        variant: Variant,
-        extra_env: &[String],
-        (grpc, http): (&str, &str),
-        callgrind_out: Option<&Path>,
-    ) -> anyhow::Result<Self> {
-        let log = dir.join("server.log");
-        let exe = std::env::current_exe()?;
-        let mut cmd = match callgrind_out {
-            Some(out) => {
-                let mut cmd = pinned_command(Path::new("valgrind"), pin.then_some(0));
-                cmd.args(["--tool=callgrind"])
-                    .arg(format!("--callgrind-out-file={}", out.display()))
-                    .arg(&exe);
-                cmd
-            }
-            None => pinned_command(&exe, pin.then_some(0)),
-        };
-        cmd.args(["server", "--telemetry", variant.telemetry().arg()])
-            .env_clear()
-            .env(
-                "PATH",
-                letta_telemetry::settings::EnvSource::from_process()
-                    .get("PATH")
-                    .unwrap_or_default(),
-            )
-            .env("LETTA_DIR", dir)
-            .envs(variant.env(grpc, http))
-            .envs(extra_env.iter().filter_map(|kv| kv.split_once('=')))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log)?);
-        let mut child = cmd.spawn()?;
-        let stdout = child
-            .stdout
-            .take()
-            .ok_or_else(|| anyhow::anyhow!("no stdout"))?;
-        let (send, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if send.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let stdin = child.stdin.take();
-        let mut server = Self {
-            child,
-            stdin,
-            lines,
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            log,
-        };
-        let line = server
-            .lines
-            .recv_timeout(Duration::from_secs(120))
-            .map_err(|_| server.failure("did not start"))?;
-        let url = line
-            .strip_prefix("listening http://")
-            .ok_or_else(|| server.failure(&format!("printed {line:?}")))?;
-        server.addr = url.parse()?;
-        Ok(server)
-    }
-
-    fn failure(&self, what: &str) -> anyhow::Error {
-        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
-        anyhow::anyhow!("the server {what}; its log:\n{log}")
-    }
-
-    /// Closes stdin, waits for the exit (killing it after 30 s), and
-    /// returns the spans it enqueued and lost, when it counts them.
-    fn stop(mut self) -> anyhow::Result<Option<(u64, u64)>> {
-        drop(self.stdin.take());
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while self.child.try_wait()?.is_none() {
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                anyhow::bail!("{}", self.failure("did not stop within 30 s"));
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Ok(self
-            .lines
-            .try_iter()
-            .find_map(|line| parse_span_counts(&line)))
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        if self.child.try_wait().ok().flatten().is_none() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-/// `(enqueued, lost)` of the server's last line
-/// (`spans enqueued=N exported=N lost=N`).
-fn parse_span_counts(line: &str) -> Option<(u64, u64)> {
-    let rest = line.strip_prefix("spans ")?;
-    let field = |name: &str| {
-        rest.split_whitespace().find_map(|kv| {
-            kv.strip_prefix(name)?
-                .strip_prefix('=')?
-                .parse::<u64>()
-                .ok()
-        })
-    };
-    Some((field("enqueued")?, field("lost")?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_the_servers_span_counts() {
-        assert_eq!(
-            parse_span_counts("spans enqueued=120 exported=118 lost=2"),
-            Some((120, 2))
-        );
-        assert_eq!(parse_span_counts("listening http://127.0.0.1:1"), None);
-    }
 }
