@@ -147,3 +147,27 @@ fn escapes_every_control_character_as_serde_json_does() {
         serde_json::to_string(&all).expect("string")
     );
 }
+
+#[test]
+fn escapes_at_every_offset_of_the_eight_byte_scan() {
+    // each character that needs escaping (and a few that do not), at every
+    // position of strings long enough to span several words
+    for special in [
+        '"', '\\', '\n', '\u{0}', '\u{1f}', ' ', '!', '#', '[', ']', 'é', '\u{7f}',
+    ] {
+        for len in 0..40 {
+            for at in 0..len {
+                let s: String = (0..len)
+                    .map(|i| if i == at { special } else { 'a' })
+                    .collect();
+                let mut out = Vec::new();
+                string(&mut out, &s);
+                assert_eq!(
+                    String::from_utf8(out).expect("UTF-8"),
+                    serde_json::to_string(&s).expect("string"),
+                    "{special:?} at {at} of {len}"
+                );
+            }
+        }
+    }
+}
