@@ -36,6 +36,7 @@ pub use attributes::{
 pub use cardinality::{DEFAULT_CARDINALITY_LIMIT, cardinality_limit};
 pub use config::MetricsOptions;
 pub use provider::build_meter_provider;
+#[cfg(feature = "sqlx")]
 pub(crate) use registry::BoundDbPool;
 pub use registry::{MetricRegistry, PoolEvent};
 

@@ -3,7 +3,9 @@
 //! lifetime, pool events and errors. Recorded by `crate::db`'s monitored pool.
 
 use opentelemetry::KeyValue;
-use opentelemetry::metrics::{BoundCounter, BoundHistogram, Counter, Histogram, ObservableGauge};
+#[cfg(feature = "sqlx")]
+use opentelemetry::metrics::{BoundCounter, BoundHistogram};
+use opentelemetry::metrics::{Counter, Histogram, ObservableGauge};
 
 use super::make::Make;
 use super::pool_event::PoolEvent;
@@ -15,13 +17,15 @@ use crate::metrics::{buckets, observed};
 /// attributes: the SDK's bound instruments resolve the attribute set once,
 /// where an unbound record hashes and looks it up each time (three records
 /// per checkout made the pool metrics half of a sampled-out request's
-/// telemetry cost on the reference server).
+/// telemetry cost on the reference server). Used by `crate::db`.
+#[cfg(feature = "sqlx")]
 pub(crate) struct BoundDbPool {
     checkout: BoundCounter<u64>,
     checkin: BoundCounter<u64>,
     connection_duration_ms: BoundHistogram<f64>,
 }
 
+#[cfg(feature = "sqlx")]
 impl BoundDbPool {
     /// `count_db_pool_connection_events` += 1, `event` = `checkout`.
     pub(crate) fn add_checkout(&self) {
@@ -36,6 +40,7 @@ impl BoundDbPool {
     }
 }
 
+#[cfg(feature = "sqlx")]
 impl std::fmt::Debug for BoundDbPool {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("BoundDbPool")
@@ -155,6 +160,7 @@ impl DbPool {
     }
 
     /// The checkout instruments bound to `pool`'s attributes.
+    #[cfg(feature = "sqlx")]
     pub(super) fn bind(&self, pool: &[KeyValue]) -> BoundDbPool {
         BoundDbPool {
             checkout: self

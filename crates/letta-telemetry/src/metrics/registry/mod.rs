@@ -15,6 +15,7 @@
 //! forwards to it; the reference names live in `docs/metrics.md`.
 
 mod db_pool;
+#[cfg(feature = "sqlx")]
 pub(crate) use db_pool::BoundDbPool;
 mod dependencies;
 mod genai;
@@ -298,6 +299,7 @@ impl MetricRegistry {
 
     /// The per-checkout pool instruments bound to `pool`'s attributes;
     /// `None` while metrics are off (this registry records nothing).
+    #[cfg(feature = "sqlx")]
     pub(crate) fn bind_db_pool(&self, pool: &[KeyValue]) -> Option<db_pool::BoundDbPool> {
         self.enabled.then(|| self.db_pool.bind(pool))
     }
