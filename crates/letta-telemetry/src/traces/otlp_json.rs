@@ -12,7 +12,7 @@
 //! output: camelCase names, ids in lowercase hex, 64-bit integers and
 //! timestamps as strings, enums as numbers, every field present.
 
-use opentelemetry::trace::{SpanId, Status};
+use opentelemetry::trace::{SpanContext, SpanId, Status};
 use opentelemetry::{Array, InstrumentationScope, KeyValue, Value};
 use opentelemetry_proto::transform::common::tonic::ResourceAttributesWithSchema;
 use opentelemetry_sdk::trace::SpanData;
@@ -101,12 +101,8 @@ fn scope_body(out: &mut Vec<u8>, scope: &InstrumentationScope) {
 
 fn span_body(out: &mut Vec<u8>, span: &SpanData) {
     let cx = &span.span_context;
-    out.extend_from_slice(br#"{"traceId":"#);
-    hex(out, &cx.trace_id().to_bytes());
-    out.extend_from_slice(br#","spanId":"#);
-    hex(out, &cx.span_id().to_bytes());
-    out.extend_from_slice(br#","traceState":"#);
-    string(out, &cx.trace_state().header());
+    out.push(b'{');
+    context_ids(out, cx);
     out.extend_from_slice(br#","parentSpanId":"#);
     if span.parent_span_id == SpanId::INVALID {
         out.extend_from_slice(b"\"\"");
@@ -153,12 +149,8 @@ fn span_body(out: &mut Vec<u8>, span: &SpanData) {
             out.push(b',');
         }
         let lcx = &link.span_context;
-        out.extend_from_slice(br#"{"traceId":"#);
-        hex(out, &lcx.trace_id().to_bytes());
-        out.extend_from_slice(br#","spanId":"#);
-        hex(out, &lcx.span_id().to_bytes());
-        out.extend_from_slice(br#","traceState":"#);
-        string(out, &lcx.trace_state().header());
+        out.push(b'{');
+        context_ids(out, lcx);
         out.extend_from_slice(br#","attributes":"#);
         attributes(out, &link.attributes);
         out.extend_from_slice(br#","droppedAttributesCount":"#);
@@ -179,6 +171,16 @@ fn span_body(out: &mut Vec<u8>, span: &SpanData) {
     out.extend_from_slice(br#","code":"#);
     number(out, code);
     out.extend_from_slice(b"}}");
+}
+
+/// `"traceId":…,"spanId":…,"traceState":…` of a span or a link.
+fn context_ids(out: &mut Vec<u8>, cx: &SpanContext) {
+    out.extend_from_slice(br#""traceId":"#);
+    hex(out, &cx.trace_id().to_bytes());
+    out.extend_from_slice(br#","spanId":"#);
+    hex(out, &cx.span_id().to_bytes());
+    out.extend_from_slice(br#","traceState":"#);
+    string(out, &cx.trace_state().header());
 }
 
 /// The span's flags word: the W3C trace flags and whether the parent (or
@@ -292,8 +294,10 @@ fn quoted_number(out: &mut Vec<u8>, n: u64) {
     out.push(b'"');
 }
 
+/// Lowercase hex digits, for ids and `\u00xx` escapes.
+const DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 fn hex(out: &mut Vec<u8>, bytes: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     for b in bytes {
         out.push(DIGITS[usize::from(b >> 4)]);
@@ -309,7 +313,6 @@ fn hex(out: &mut Vec<u8>, bytes: &[u8]) {
 /// of a span's bytes, and a byte-by-byte scan was most of this encoder's
 /// cost.
 fn string(out: &mut Vec<u8>, s: &str) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
     let bytes = s.as_bytes();
     let mut start = 0;
