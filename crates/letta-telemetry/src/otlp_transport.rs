@@ -106,13 +106,9 @@ impl OtlpTransport {
         Ok(wants)
     }
 
-    /// Configures a gRPC (tonic) exporter builder. TLS is on for `https://`
-    /// endpoints and whenever a custom CA is given.
+    /// The request metadata of gRPC: the configured headers.
     #[cfg(feature = "otlp-grpc")]
-    pub(crate) fn tonic<B: WithExportConfig + WithTonicConfig>(
-        &self,
-        builder: B,
-    ) -> Result<B, PipelineError> {
+    pub(crate) fn metadata(&self) -> Result<tonic_types::metadata::MetadataMap, PipelineError> {
         let mut headers = http::HeaderMap::new();
         for (key, value) in &self.headers {
             let name = http::HeaderName::from_bytes(key.to_ascii_lowercase().as_bytes())
@@ -128,24 +124,79 @@ impl OtlpTransport {
             })?;
             headers.append(name, value);
         }
+        Ok(tonic_types::metadata::MetadataMap::from_headers(headers))
+    }
+
+    /// Whether gRPC requests are gzip-compressed.
+    #[cfg(feature = "otlp-grpc")]
+    pub(crate) fn gzip(&self) -> bool {
+        self.gzip
+    }
+
+    /// The export timeout.
+    #[cfg(feature = "otlp-grpc")]
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// The TLS configuration of gRPC: the system's roots, the custom CA,
+    /// the client certificate.
+    #[cfg(all(feature = "otlp-grpc", feature = "tls"))]
+    fn client_tls(&self) -> tonic_types::transport::ClientTlsConfig {
+        let mut tls = tonic_types::transport::ClientTlsConfig::new().with_enabled_roots();
+        if let Some(pem) = &self.certificate {
+            tls = tls.ca_certificate(tonic_types::transport::Certificate::from_pem(pem));
+        }
+        if let Some((cert, key)) = &self.identity {
+            tls = tls.identity(tonic_types::transport::Identity::from_pem(cert, key));
+        }
+        tls
+    }
+
+    /// A gRPC channel to the endpoint, connected on first use (so it must
+    /// be made inside a tokio runtime, which runs its connection task),
+    /// each request bounded by the export timeout.
+    #[cfg(feature = "otlp-grpc")]
+    pub(crate) fn grpc_channel(&self) -> Result<tonic::transport::Channel, PipelineError> {
+        #[allow(unused_mut)] // without `tls` nothing is added
+        let mut endpoint = tonic::transport::Endpoint::from_shared(self.endpoint.clone())
+            .map_err(|e| {
+                self.error(format!(
+                    "OTEL_EXPORTER_OTLP_ENDPOINT: {:?} is not a valid gRPC endpoint (expected http://host:port or https://host:port): {e}",
+                    self.endpoint
+                ))
+            })?
+            .timeout(self.timeout);
+        // without the `tls` feature, a transport that wants TLS is refused here
+        if self.wants_tls()? {
+            #[cfg(feature = "tls")]
+            {
+                endpoint = endpoint
+                    .tls_config(self.client_tls())
+                    .map_err(|e| self.error(format!("could not configure TLS: {e}")))?;
+            }
+        }
+        Ok(endpoint.connect_lazy())
+    }
+
+    /// Configures a gRPC (tonic) exporter builder (of metrics and logs).
+    /// TLS is on for `https://` endpoints and whenever a custom CA is given.
+    #[cfg(feature = "otlp-grpc")]
+    pub(crate) fn tonic<B: WithExportConfig + WithTonicConfig>(
+        &self,
+        builder: B,
+    ) -> Result<B, PipelineError> {
         let mut b = builder
             .with_endpoint(self.endpoint.clone())
             .with_timeout(self.timeout)
-            .with_metadata(tonic_types::metadata::MetadataMap::from_headers(headers));
+            .with_metadata(self.metadata()?);
         if self.gzip {
             b = WithTonicConfig::with_compression(b, opentelemetry_otlp::Compression::Gzip);
         }
         if self.wants_tls()? {
             #[cfg(feature = "tls")]
             {
-                let mut tls = tonic_types::transport::ClientTlsConfig::new().with_enabled_roots();
-                if let Some(pem) = &self.certificate {
-                    tls = tls.ca_certificate(tonic_types::transport::Certificate::from_pem(pem));
-                }
-                if let Some((cert, key)) = &self.identity {
-                    tls = tls.identity(tonic_types::transport::Identity::from_pem(cert, key));
-                }
-                b = b.with_tls_config(tls);
+                b = b.with_tls_config(self.client_tls());
             }
         }
         Ok(b)

@@ -14,7 +14,7 @@ use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 
 use super::otlp_json::{self, ResourceJson};
 use super::size::{span_size_upper_bound, truncate_span};
-use super::stats::note_partial_loss;
+use super::stats::{FailureReason, note_partial_loss};
 use crate::rotating_file::RotatingFileWriter;
 
 /// How many times a span that alone is too long is cut down further.
@@ -80,7 +80,7 @@ impl SpanExporter for OtlpJsonFileExporter {
                     if unwritten == total {
                         return Err(OTelSdkError::InternalFailure(format!("io: {e}")));
                     }
-                    note_partial_loss(unwritten as u64);
+                    note_partial_loss(unwritten as u64, FailureReason::Io);
                     return Ok(());
                 }
             }
@@ -90,7 +90,7 @@ impl SpanExporter for OtlpJsonFileExporter {
                 "io: a span is larger than the trace file's rotation size".into(),
             ));
         }
-        note_partial_loss(lost as u64);
+        note_partial_loss(lost as u64, FailureReason::Io);
         Ok(())
     }
 

@@ -21,9 +21,13 @@
 mod classify;
 mod config;
 mod file_exporter;
+#[cfg(feature = "otlp-grpc")]
+mod grpc_exporter;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 mod otlp;
 mod otlp_json;
+#[cfg(feature = "otlp-grpc")]
+mod otlp_proto;
 mod processor;
 // The size estimates and the cut are internal; the `testing` feature shows
 // them to this crate's tests and benchmarks (`testing::size`).

@@ -1,26 +1,72 @@
-//! The OTLP span exporter (gRPC via tonic, HTTP protobuf or JSON via
-//! reqwest) over a configured [`OtlpTransport`].
+//! The OTLP span exporter over a configured [`OtlpTransport`]: gRPC through
+//! this crate's own encoder and tonic ([`GrpcSpanExporter`]), HTTP
+//! (protobuf or JSON) through `opentelemetry-otlp`'s reqwest exporter.
 
-use opentelemetry_otlp::SpanExporter;
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 
+#[cfg(feature = "otlp-grpc")]
+use super::grpc_exporter::GrpcSpanExporter;
 use crate::otlp_transport::OtlpTransport;
 use crate::pipeline::PipelineError;
 use crate::settings::Protocol;
 
+/// The span exporter of one OTLP protocol.
+#[derive(Debug)]
+pub(crate) enum OtlpSpanExporter {
+    /// OTLP/gRPC.
+    #[cfg(feature = "otlp-grpc")]
+    Grpc(GrpcSpanExporter),
+    /// OTLP/HTTP, protobuf or JSON.
+    #[cfg(feature = "otlp-http")]
+    Http(opentelemetry_otlp::SpanExporter),
+}
+
 /// Builds the exporter. Must run inside a tokio runtime context (tonic
 /// spawns its connection task there).
-pub(crate) fn build_span_exporter(t: &OtlpTransport) -> Result<SpanExporter, PipelineError> {
-    let built = match t.protocol() {
+pub(crate) fn build_span_exporter(t: &OtlpTransport) -> Result<OtlpSpanExporter, PipelineError> {
+    match t.protocol() {
         #[cfg(feature = "otlp-grpc")]
-        Protocol::Grpc => t.tonic(SpanExporter::builder().with_tonic())?.build(),
+        Protocol::Grpc => GrpcSpanExporter::new(t).map(OtlpSpanExporter::Grpc),
         #[cfg(feature = "otlp-http")]
         Protocol::HttpProtobuf | Protocol::HttpJson => {
-            t.http(SpanExporter::builder().with_http())?.build()
+            let builder = opentelemetry_otlp::SpanExporter::builder().with_http();
+            let built = t.http(builder)?.build().map_err(|e| t.error(e))?;
+            Ok(OtlpSpanExporter::Http(built))
         }
         #[cfg(not(feature = "otlp-grpc"))]
-        Protocol::Grpc => return Err(t.missing("otlp-grpc")),
+        Protocol::Grpc => Err(t.missing("otlp-grpc")),
         #[cfg(not(feature = "otlp-http"))]
-        Protocol::HttpProtobuf | Protocol::HttpJson => return Err(t.missing("otlp-http")),
-    };
-    built.map_err(|e| t.error(e))
+        Protocol::HttpProtobuf | Protocol::HttpJson => Err(t.missing("otlp-http")),
+    }
+}
+
+impl SpanExporter for OtlpSpanExporter {
+    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+        match self {
+            #[cfg(feature = "otlp-grpc")]
+            Self::Grpc(e) => e.export(batch).await,
+            #[cfg(feature = "otlp-http")]
+            Self::Http(e) => e.export(batch).await,
+        }
+    }
+
+    fn shutdown_with_timeout(&self, timeout: std::time::Duration) -> OTelSdkResult {
+        match self {
+            #[cfg(feature = "otlp-grpc")]
+            Self::Grpc(e) => e.shutdown_with_timeout(timeout),
+            #[cfg(feature = "otlp-http")]
+            Self::Http(e) => e.shutdown_with_timeout(timeout),
+        }
+    }
+
+    fn set_resource(&mut self, resource: &Resource) {
+        match self {
+            #[cfg(feature = "otlp-grpc")]
+            Self::Grpc(e) => e.set_resource(resource),
+            #[cfg(feature = "otlp-http")]
+            Self::Http(e) => e.set_resource(resource),
+        }
+    }
 }

@@ -254,21 +254,25 @@ static STATS: ExportStats = ExportStats::new();
 
 thread_local! {
     /// Spans of the current export call that its exporter could not write
-    /// while it wrote the rest (see [`note_partial_loss`]).
-    static PARTIAL_LOSS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// while it wrote the rest, and why (see [`note_partial_loss`]).
+    static PARTIAL_LOSS: std::cell::Cell<(u64, FailureReason)> =
+        const { std::cell::Cell::new((0, FailureReason::Io)) };
 }
 
 /// Called by one of this crate's exporters when it wrote a batch only in
 /// part (the local file exporter, for a span larger than the file's rotation
-/// size, or a disk that filled half-way): the export worker, on whose thread
-/// the exporter runs, counts these spans as lost instead of exported.
-pub(crate) fn note_partial_loss(spans: u64) {
-    PARTIAL_LOSS.with(|c| c.set(c.get() + spans));
+/// size, or a disk that filled half-way; the gRPC exporter, for spans the
+/// collector answered it rejected): the export worker, on whose thread the
+/// exporter runs, counts these spans as lost, under `reason`, instead of
+/// exported.
+pub(crate) fn note_partial_loss(spans: u64, reason: FailureReason) {
+    PARTIAL_LOSS.with(|c| c.set((c.get().0 + spans, reason)));
 }
 
-/// Takes the count [`note_partial_loss`] left for the current export call.
-pub(crate) fn take_partial_loss() -> u64 {
-    PARTIAL_LOSS.with(|c| c.replace(0))
+/// Takes the count [`note_partial_loss`] left for the current export call,
+/// and the reason last noted.
+pub(crate) fn take_partial_loss() -> (u64, FailureReason) {
+    PARTIAL_LOSS.with(|c| c.replace((0, FailureReason::Io)))
 }
 
 /// The live depth of a span queue (the counters its bounds are checked on).

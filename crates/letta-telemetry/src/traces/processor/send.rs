@@ -50,11 +50,12 @@ impl<E: SpanExporter> Worker<E> {
             match (outcome, copy) {
                 (Ok(()), _) => {
                     self.accepted_bytes = self.accepted_bytes.max(bytes);
-                    let lost = take_partial_loss().min(n);
+                    let (lost, reason) = take_partial_loss();
+                    let lost = lost.min(n);
                     ExportStats::add(&stats.spans_exported, n - lost);
                     if lost > 0 {
-                        stats.record_failure(FailureReason::Io, lost);
-                        self.last_failure = Some(FailureReason::Io);
+                        stats.record_failure(reason, lost);
+                        self.last_failure = Some(reason);
                     }
                     self.log_export(n, bytes, took, "ok");
                 }

@@ -1,0 +1,254 @@
+//! The OTLP/gRPC span exporter: each batch encoded by [`otlp_proto`]
+//! straight from the spans and sent through tonic as bytes.
+//!
+//! Hand-written around tonic, not `opentelemetry-otlp`'s exporter, because
+//! that one copies every span into `opentelemetry-proto`'s structs before
+//! prost encodes them, which cost more than the request that made the spans
+//! (see `docs/performance.md`). What it did beyond that is kept: the
+//! headers as request metadata, gzip, the channel's TLS and timeout, and
+//! retries of the failures the OTLP specification calls retryable, with
+//! exponential backoff inside the export timeout. In addition, spans the
+//! collector answers it rejected (a partial success) are counted as lost.
+//!
+//! [`otlp_proto`]: super::otlp_proto
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::{BufMut as _, Bytes};
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceResponse;
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
+use opentelemetry_sdk::trace::{SpanData, SpanExporter};
+use prost::Message as _;
+use tonic::codec::{Codec, CompressionEncoding, DecodeBuf, Decoder, EncodeBuf, Encoder};
+use tonic::metadata::MetadataMap;
+use tonic::transport::Channel;
+use tonic::{Code, Status};
+
+use super::otlp_proto::{ResourceProto, encode};
+use super::stats::{FailureReason, note_partial_loss};
+use crate::otlp_transport::OtlpTransport;
+use crate::pipeline::PipelineError;
+
+/// The OTLP trace service's export method.
+const EXPORT_PATH: &str = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+
+/// Retries after the first attempt, and the backoff between them (doubled
+/// each time, up to the ceiling, plus up to [`MAX_JITTER`]): the values
+/// `opentelemetry-otlp` recommends.
+const MAX_RETRIES: u32 = 3;
+const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+const MAX_BACKOFF: Duration = Duration::from_millis(1600);
+const MAX_JITTER: Duration = Duration::from_millis(100);
+
+/// The `User-Agent` of the export requests.
+const USER_AGENT: &str = concat!(
+    "OTel-OTLP-Exporter-Rust letta-telemetry/",
+    env!("CARGO_PKG_VERSION")
+);
+
+/// Exports spans over OTLP/gRPC.
+#[derive(Debug)]
+pub(crate) struct GrpcSpanExporter {
+    client: tonic::client::Grpc<Channel>,
+    metadata: MetadataMap,
+    resource: ResourceProto,
+    timeout: Duration,
+    /// The size of the last request: the next one's buffer.
+    last_len: AtomicUsize,
+}
+
+impl GrpcSpanExporter {
+    /// An exporter over `transport`. Must run inside a tokio runtime (the
+    /// channel's connection task is spawned there on first use).
+    pub(crate) fn new(transport: &OtlpTransport) -> Result<Self, PipelineError> {
+        let mut client = tonic::client::Grpc::new(transport.grpc_channel()?);
+        if transport.gzip() {
+            client = client
+                .send_compressed(CompressionEncoding::Gzip)
+                .accept_compressed(CompressionEncoding::Gzip);
+        }
+        let mut metadata = transport.metadata()?;
+        if !metadata.contains_key("user-agent") {
+            metadata.insert(
+                "user-agent",
+                tonic::metadata::MetadataValue::from_static(USER_AGENT),
+            );
+        }
+        Ok(Self {
+            client,
+            metadata,
+            resource: ResourceProto::default(),
+            timeout: transport.timeout(),
+            last_len: AtomicUsize::new(0),
+        })
+    }
+
+    /// One attempt: the request, and the collector's answer.
+    async fn attempt(&self, body: Bytes) -> Result<ExportTraceServiceResponse, Status> {
+        let mut client = self.client.clone();
+        client
+            .ready()
+            .await
+            .map_err(|e| Status::unavailable(format!("the channel is not ready: {e}")))?;
+        let mut request = tonic::Request::new(body);
+        *request.metadata_mut() = self.metadata.clone();
+        let path = http::uri::PathAndQuery::from_static(EXPORT_PATH);
+        client
+            .unary(request, path, RawCodec)
+            .await
+            .map(tonic::Response::into_inner)
+    }
+}
+
+impl SpanExporter for GrpcSpanExporter {
+    async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+        let mut out = Vec::with_capacity(self.last_len.load(Ordering::Relaxed));
+        encode(&mut out, &self.resource, &batch);
+        self.last_len.store(out.len(), Ordering::Relaxed);
+        drop(batch);
+        let body = Bytes::from(out);
+        let started = Instant::now();
+        let mut backoff = FIRST_BACKOFF;
+        let mut retries = 0;
+        loop {
+            match self.attempt(body.clone()).await {
+                Ok(response) => {
+                    if let Some(partial) = response.partial_success {
+                        if partial.rejected_spans > 0 {
+                            let rejected = u64::try_from(partial.rejected_spans).unwrap_or(0);
+                            note_partial_loss(rejected, FailureReason::Rejected);
+                        }
+                    }
+                    return Ok(());
+                }
+                Err(status) => {
+                    let wait = backoff + jitter();
+                    let in_time = started.elapsed() + wait < self.timeout;
+                    if retries < MAX_RETRIES && retryable(status.code()) && in_time {
+                        tokio::time::sleep(wait).await;
+                        backoff = (backoff * 2).min(MAX_BACKOFF);
+                        retries += 1;
+                        continue;
+                    }
+                    return Err(error(&status));
+                }
+            }
+        }
+    }
+
+    fn set_resource(&mut self, resource: &Resource) {
+        self.resource = ResourceProto::new(resource);
+    }
+}
+
+/// Whether the OTLP specification has a failure with `code` retried.
+/// `RESOURCE_EXHAUSTED` is retryable only with the server's `RetryInfo`;
+/// this exporter leaves it to the export worker, which reads it as "too
+/// large" and splits the request.
+fn retryable(code: Code) -> bool {
+    matches!(
+        code,
+        Code::Cancelled
+            | Code::DeadlineExceeded
+            | Code::Aborted
+            | Code::OutOfRange
+            | Code::Unavailable
+            | Code::DataLoss
+    )
+}
+
+/// Up to [`MAX_JITTER`], from the clock's nanoseconds: enough to keep the
+/// retries of many processes apart.
+fn jitter() -> Duration {
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    MAX_JITTER.mul_f64(f64::from(nanos % 1000) / 1000.0)
+}
+
+/// The error of a failed export, in the form the export worker classifies
+/// (`… gRPC code: <Code>`, then the transport error's causes). The status
+/// message is left out: a collector may echo credentials in it.
+fn error(status: &Status) -> OTelSdkError {
+    let mut message = format!("gRPC export failed with gRPC code: {:?}", status.code());
+    let mut source = std::error::Error::source(status);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    OTelSdkError::InternalFailure(message)
+}
+
+/// Sends an already encoded request and decodes the collector's answer.
+#[derive(Debug, Clone, Copy)]
+struct RawCodec;
+
+impl Codec for RawCodec {
+    type Encode = Bytes;
+    type Decode = ExportTraceServiceResponse;
+    type Encoder = RawCodec;
+    type Decoder = RawCodec;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        RawCodec
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        RawCodec
+    }
+}
+
+impl Encoder for RawCodec {
+    type Item = Bytes;
+    type Error = Status;
+
+    fn encode(&mut self, item: Bytes, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
+        dst.put(item);
+        Ok(())
+    }
+}
+
+impl Decoder for RawCodec {
+    type Item = ExportTraceServiceResponse;
+    type Error = Status;
+
+    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Self::Item>, Status> {
+        ExportTraceServiceResponse::decode(src)
+            .map(Some)
+            .map_err(|e| {
+                Status::internal(format!(
+                    "the collector's answer is not an ExportTraceServiceResponse: {e}"
+                ))
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_what_the_otlp_specification_calls_retryable() {
+        assert!(retryable(Code::Unavailable));
+        assert!(retryable(Code::DeadlineExceeded));
+        assert!(!retryable(Code::InvalidArgument));
+        assert!(!retryable(Code::Unauthenticated));
+        assert!(!retryable(Code::ResourceExhausted));
+    }
+
+    #[test]
+    fn errors_name_the_code_and_not_the_message() {
+        let status = Status::unauthenticated("token sk-secret is wrong");
+        let text = error(&status).to_string();
+        assert!(text.contains("gRPC code: Unauthenticated"), "{text}");
+        assert!(!text.contains("sk-secret"), "{text}");
+    }
+
+    #[test]
+    fn jitter_stays_under_its_ceiling() {
+        assert!((0..100).map(|_| jitter()).all(|j| j <= MAX_JITTER));
+    }
+}

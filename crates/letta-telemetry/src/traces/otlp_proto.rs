@@ -1,0 +1,324 @@
+//! The OTLP protobuf `ExportTraceServiceRequest` of a batch of spans,
+//! written straight from the SDK's [`SpanData`] into a byte buffer: the
+//! body of the gRPC exporter's requests.
+//!
+//! Hand-written, not a crate: `opentelemetry-otlp` deep-copies the batch,
+//! converts every span into `opentelemetry-proto`'s structs (a `String` or
+//! `Vec` per id, name, key and value) and then encodes those with prost:
+//! ~50 thousand instructions per read request of the reference server, a
+//! third of a sampled request's CPU. This writes the same bytes (the tests
+//! compare them with prost's output byte for byte) without copying a span.
+//!
+//! Protobuf is prost's: fields in tag order, scalar fields left out when
+//! zero or empty, message fields and `oneof` members always written. A
+//! nested message's length comes before its body; one byte is kept for it
+//! and the body moved up in the rare case it needs more (a message of 128
+//! bytes or more), so each nesting level copies its bytes at most once.
+
+use opentelemetry::trace::{SpanContext, SpanId, Status};
+use opentelemetry::{Array, InstrumentationScope, Value};
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::trace::SpanData;
+
+/// `SpanFlags.CONTEXT_HAS_IS_REMOTE_MASK`.
+const HAS_IS_REMOTE: u32 = 0x100;
+/// `SpanFlags.CONTEXT_IS_REMOTE_MASK`.
+const IS_REMOTE: u32 = 0x200;
+
+/// Wire types.
+const VARINT: u32 = 0;
+const FIXED64: u32 = 1;
+const LEN: u32 = 2;
+const FIXED32: u32 = 5;
+
+/// The resource's part of every request, encoded once per resource: the
+/// `resource` field of `ResourceSpans`, and its `schema_url` field.
+#[derive(Debug, Clone)]
+pub(crate) struct ResourceProto {
+    resource: Vec<u8>,
+    schema_url: Vec<u8>,
+}
+
+impl Default for ResourceProto {
+    fn default() -> Self {
+        Self::new(&Resource::builder_empty().build())
+    }
+}
+
+impl ResourceProto {
+    /// The envelope of `resource`, its attributes in the resource's order.
+    pub(crate) fn new(resource: &Resource) -> Self {
+        let mut field = Vec::new();
+        message(&mut field, 1, |out| {
+            for (key, value) in resource.iter() {
+                key_value(out, 1, key.as_str(), value);
+            }
+        });
+        let mut schema_url = Vec::new();
+        string(
+            &mut schema_url,
+            3,
+            resource.schema_url().unwrap_or_default(),
+        );
+        Self {
+            resource: field,
+            schema_url,
+        }
+    }
+}
+
+/// Appends the `ExportTraceServiceRequest` of `spans` (one resource, one
+/// `ScopeSpans` per distinct scope, in order of first appearance) to `out`.
+pub(crate) fn encode(out: &mut Vec<u8>, resource: &ResourceProto, spans: &[SpanData]) {
+    // ExportTraceServiceRequest.resource_spans
+    message(out, 1, |out| {
+        out.extend_from_slice(&resource.resource);
+        // Scopes in order of first appearance; a batch holds a handful.
+        let mut scopes: Vec<&InstrumentationScope> = Vec::new();
+        for span in spans {
+            if !scopes.contains(&&span.instrumentation_scope) {
+                scopes.push(&span.instrumentation_scope);
+            }
+        }
+        for scope in scopes {
+            // ResourceSpans.scope_spans
+            message(out, 2, |out| {
+                message(out, 1, |out| scope_body(out, scope));
+                for span in spans.iter().filter(|s| s.instrumentation_scope == *scope) {
+                    message(out, 2, |out| span_body(out, span));
+                }
+                string(out, 3, scope.schema_url().unwrap_or_default());
+            });
+        }
+        out.extend_from_slice(&resource.schema_url);
+    });
+}
+
+fn scope_body(out: &mut Vec<u8>, scope: &InstrumentationScope) {
+    string(out, 1, scope.name());
+    string(out, 2, scope.version().unwrap_or_default());
+    for kv in scope.attributes() {
+        key_value(out, 3, kv.key.as_str(), &kv.value);
+    }
+}
+
+fn span_body(out: &mut Vec<u8>, span: &SpanData) {
+    let cx = &span.span_context;
+    context_ids(out, cx);
+    if span.parent_span_id != SpanId::INVALID {
+        bytes(out, 4, &span.parent_span_id.to_bytes());
+    }
+    string(out, 5, &span.name);
+    uint(out, 6, u64::from(span_kind(&span.span_kind)));
+    fixed64(out, 7, nanos(span.start_time));
+    fixed64(out, 8, nanos(span.end_time));
+    for kv in &span.attributes {
+        key_value(out, 9, kv.key.as_str(), &kv.value);
+    }
+    uint(out, 10, u64::from(span.dropped_attributes_count));
+    for event in span.events.iter() {
+        message(out, 11, |out| {
+            fixed64(out, 1, nanos(event.timestamp));
+            string(out, 2, &event.name);
+            for kv in &event.attributes {
+                key_value(out, 3, kv.key.as_str(), &kv.value);
+            }
+            uint(out, 4, u64::from(event.dropped_attributes_count));
+        });
+    }
+    uint(out, 12, u64::from(span.events.dropped_count));
+    for link in span.links.iter() {
+        let lcx = &link.span_context;
+        message(out, 13, |out| {
+            context_ids(out, lcx);
+            for kv in &link.attributes {
+                key_value(out, 4, kv.key.as_str(), &kv.value);
+            }
+            uint(out, 5, u64::from(link.dropped_attributes_count));
+            fixed32(out, 6, flags(lcx.trace_flags().to_u8(), lcx.is_remote()));
+        });
+    }
+    uint(out, 14, u64::from(span.links.dropped_count));
+    let (text, code) = match &span.status {
+        Status::Unset => ("", 0),
+        Status::Ok => ("", 1),
+        Status::Error { description } => (description.as_ref(), 2),
+    };
+    message(out, 15, |out| {
+        string(out, 2, text);
+        uint(out, 3, code);
+    });
+    fixed32(
+        out,
+        16,
+        flags(cx.trace_flags().to_u8(), span.parent_span_is_remote),
+    );
+}
+
+/// Fields 1 to 3 of a span or a link: trace id, span id, trace state.
+fn context_ids(out: &mut Vec<u8>, cx: &SpanContext) {
+    bytes(out, 1, &cx.trace_id().to_bytes());
+    bytes(out, 2, &cx.span_id().to_bytes());
+    string(out, 3, &cx.trace_state().header());
+}
+
+/// The span's flags word: the W3C trace flags and whether the parent (or
+/// the link's context) is remote.
+fn flags(trace_flags: u8, remote: bool) -> u32 {
+    u32::from(trace_flags) | HAS_IS_REMOTE | if remote { IS_REMOTE } else { 0 }
+}
+
+/// `Span.SpanKind` numbers.
+fn span_kind(kind: &opentelemetry::trace::SpanKind) -> u8 {
+    use opentelemetry::trace::SpanKind;
+    match kind {
+        SpanKind::Internal => 1,
+        SpanKind::Server => 2,
+        SpanKind::Client => 3,
+        SpanKind::Producer => 4,
+        SpanKind::Consumer => 5,
+    }
+}
+
+/// Nanoseconds since the epoch (0 before it), as the proto conversion does.
+fn nanos(time: std::time::SystemTime) -> u64 {
+    time.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// A `KeyValue` message as field `field`.
+fn key_value(out: &mut Vec<u8>, field: u32, key: &str, value: &Value) {
+    message(out, field, |out| {
+        string(out, 1, key);
+        message(out, 2, |out| any_value_body(out, value));
+    });
+}
+
+/// The body of an `AnyValue`: its one `oneof` member, always written.
+fn any_value_body(out: &mut Vec<u8>, value: &Value) {
+    match value {
+        Value::Bool(b) => bool_value(out, *b),
+        Value::I64(i) => int_value(out, *i),
+        Value::F64(f) => double_value(out, *f),
+        Value::String(s) => string_value(out, s.as_str()),
+        Value::Array(array) => message(out, 5, |out| match array {
+            Array::Bool(v) => each(out, v, |out, b| bool_value(out, *b)),
+            Array::I64(v) => each(out, v, |out, i| int_value(out, *i)),
+            Array::F64(v) => each(out, v, |out, f| double_value(out, *f)),
+            Array::String(v) => each(out, v, |out, s| string_value(out, s.as_str())),
+            // A kind of array newer than this encoder: its text form.
+            other => message(out, 1, |out| string_value(out, &other.to_string())),
+        }),
+        // A kind of value newer than this encoder: its text form.
+        other => string_value(out, &other.to_string()),
+    }
+}
+
+/// `ArrayValue.values`, one `AnyValue` per element.
+fn each<T>(out: &mut Vec<u8>, values: &[T], mut body: impl FnMut(&mut Vec<u8>, &T)) {
+    for v in values {
+        message(out, 1, |out| body(out, v));
+    }
+}
+
+fn bool_value(out: &mut Vec<u8>, b: bool) {
+    key(out, 2, VARINT);
+    out.push(u8::from(b));
+}
+
+fn int_value(out: &mut Vec<u8>, i: i64) {
+    key(out, 3, VARINT);
+    varint(out, i as u64);
+}
+
+fn double_value(out: &mut Vec<u8>, f: f64) {
+    key(out, 4, FIXED64);
+    out.extend_from_slice(&f.to_bits().to_le_bytes());
+}
+
+fn string_value(out: &mut Vec<u8>, s: &str) {
+    key(out, 1, LEN);
+    varint(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// A length-delimited field whose body `body` writes. One byte is kept for
+/// the length; a body of 128 bytes or more is moved up to make room.
+fn message(out: &mut Vec<u8>, field: u32, body: impl FnOnce(&mut Vec<u8>)) {
+    key(out, field, LEN);
+    let at = out.len();
+    out.push(0);
+    body(out);
+    let len = out.len() - at - 1;
+    if len < 0x80 {
+        out[at] = len as u8;
+        return;
+    }
+    let mut prefix = [0u8; 10];
+    let mut n = len;
+    let mut width = 0;
+    while n >= 0x80 {
+        prefix[width] = n as u8 | 0x80;
+        n >>= 7;
+        width += 1;
+    }
+    prefix[width] = n as u8;
+    width += 1;
+    out.resize(out.len() + width - 1, 0);
+    out.copy_within(at + 1..at + 1 + len, at + width);
+    out[at..at + width].copy_from_slice(&prefix[..width]);
+}
+
+/// A string field, left out when empty.
+fn string(out: &mut Vec<u8>, field: u32, s: &str) {
+    bytes(out, field, s.as_bytes());
+}
+
+/// A bytes field, left out when empty.
+fn bytes(out: &mut Vec<u8>, field: u32, b: &[u8]) {
+    if !b.is_empty() {
+        key(out, field, LEN);
+        varint(out, b.len() as u64);
+        out.extend_from_slice(b);
+    }
+}
+
+/// A varint field (uint32, uint64 or enum), left out when zero.
+fn uint(out: &mut Vec<u8>, field: u32, n: u64) {
+    if n != 0 {
+        key(out, field, VARINT);
+        varint(out, n);
+    }
+}
+
+/// A fixed64 field, left out when zero.
+fn fixed64(out: &mut Vec<u8>, field: u32, n: u64) {
+    if n != 0 {
+        key(out, field, FIXED64);
+        out.extend_from_slice(&n.to_le_bytes());
+    }
+}
+
+/// A fixed32 field, left out when zero.
+fn fixed32(out: &mut Vec<u8>, field: u32, n: u32) {
+    if n != 0 {
+        key(out, field, FIXED32);
+        out.extend_from_slice(&n.to_le_bytes());
+    }
+}
+
+fn key(out: &mut Vec<u8>, field: u32, wire_type: u32) {
+    varint(out, u64::from(field << 3 | wire_type));
+}
+
+fn varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push(n as u8 | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+#[cfg(test)]
+#[path = "otlp_proto_tests.rs"]
+mod tests;
