@@ -115,11 +115,11 @@ impl SpanExporter for GrpcSpanExporter {
         loop {
             match self.attempt(body.clone()).await {
                 Ok(response) => {
-                    if let Some(partial) = response.partial_success {
-                        if partial.rejected_spans > 0 {
-                            let rejected = u64::try_from(partial.rejected_spans).unwrap_or(0);
-                            note_partial_loss(rejected, FailureReason::Rejected);
-                        }
+                    if let Some(partial) = response.partial_success
+                        && partial.rejected_spans > 0
+                    {
+                        let rejected = u64::try_from(partial.rejected_spans).unwrap_or(0);
+                        note_partial_loss(rejected, FailureReason::Rejected);
                     }
                     return Ok(());
                 }
