@@ -25,6 +25,7 @@ mod file_exporter;
 mod grpc_exporter;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 mod otlp;
+mod otlp_fields;
 mod otlp_json;
 #[cfg(feature = "otlp-grpc")]
 mod otlp_proto;

@@ -17,10 +17,7 @@ use opentelemetry::{Array, InstrumentationScope, KeyValue, Value};
 use opentelemetry_proto::transform::common::tonic::ResourceAttributesWithSchema;
 use opentelemetry_sdk::trace::SpanData;
 
-/// `SpanFlags.CONTEXT_HAS_IS_REMOTE_MASK`.
-const HAS_IS_REMOTE: u32 = 0x100;
-/// `SpanFlags.CONTEXT_IS_REMOTE_MASK`.
-const IS_REMOTE: u32 = 0x200;
+use super::otlp_fields::{flags, nanos, span_kind};
 
 /// The resource's part of every line, encoded once per resource.
 #[derive(Debug, Clone)]
@@ -181,30 +178,6 @@ fn context_ids(out: &mut Vec<u8>, cx: &SpanContext) {
     hex(out, &cx.span_id().to_bytes());
     out.extend_from_slice(br#","traceState":"#);
     string(out, &cx.trace_state().header());
-}
-
-/// The span's flags word: the W3C trace flags and whether the parent (or
-/// the link's context) is remote.
-fn flags(trace_flags: u8, remote: bool) -> u32 {
-    u32::from(trace_flags) | HAS_IS_REMOTE | if remote { IS_REMOTE } else { 0 }
-}
-
-/// `Span.SpanKind` numbers.
-fn span_kind(kind: &opentelemetry::trace::SpanKind) -> u8 {
-    use opentelemetry::trace::SpanKind;
-    match kind {
-        SpanKind::Internal => 1,
-        SpanKind::Server => 2,
-        SpanKind::Client => 3,
-        SpanKind::Producer => 4,
-        SpanKind::Consumer => 5,
-    }
-}
-
-/// Nanoseconds since the epoch (0 before it), as the proto conversion does.
-fn nanos(time: std::time::SystemTime) -> u64 {
-    time.duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 fn attributes<'a>(out: &mut Vec<u8>, attributes: impl IntoIterator<Item = &'a KeyValue>) {

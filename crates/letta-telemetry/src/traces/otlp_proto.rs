@@ -20,10 +20,7 @@ use opentelemetry::{Array, InstrumentationScope, Value};
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::trace::SpanData;
 
-/// `SpanFlags.CONTEXT_HAS_IS_REMOTE_MASK`.
-const HAS_IS_REMOTE: u32 = 0x100;
-/// `SpanFlags.CONTEXT_IS_REMOTE_MASK`.
-const IS_REMOTE: u32 = 0x200;
+use super::otlp_fields::{flags, nanos, span_kind};
 
 /// Wire types.
 const VARINT: u32 = 0;
@@ -160,30 +157,6 @@ fn context_ids(out: &mut Vec<u8>, cx: &SpanContext) {
     bytes(out, 1, &cx.trace_id().to_bytes());
     bytes(out, 2, &cx.span_id().to_bytes());
     string(out, 3, &cx.trace_state().header());
-}
-
-/// The span's flags word: the W3C trace flags and whether the parent (or
-/// the link's context) is remote.
-fn flags(trace_flags: u8, remote: bool) -> u32 {
-    u32::from(trace_flags) | HAS_IS_REMOTE | if remote { IS_REMOTE } else { 0 }
-}
-
-/// `Span.SpanKind` numbers.
-fn span_kind(kind: &opentelemetry::trace::SpanKind) -> u8 {
-    use opentelemetry::trace::SpanKind;
-    match kind {
-        SpanKind::Internal => 1,
-        SpanKind::Server => 2,
-        SpanKind::Client => 3,
-        SpanKind::Producer => 4,
-        SpanKind::Consumer => 5,
-    }
-}
-
-/// Nanoseconds since the epoch (0 before it), as the proto conversion does.
-fn nanos(time: std::time::SystemTime) -> u64 {
-    time.duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 /// A `KeyValue` message as field `field`.
