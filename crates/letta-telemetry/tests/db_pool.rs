@@ -7,6 +7,7 @@ use std::time::Duration;
 use letta_telemetry::db::{MonitoredPool, PoolMonitor};
 use letta_telemetry::testing::{self, MetricPoint, MetricRecorder};
 use opentelemetry::Value;
+use opentelemetry::context::FutureExt as _;
 use sqlx::pool::PoolOptions;
 use sqlx::{Connection as _, Database};
 
@@ -43,7 +44,7 @@ fn event(p: &MetricPoint, e: &str) -> bool {
     p.attribute("event") == Some(&s(e))
 }
 
-async fn exercise<DB: Database>(rec: &MetricRecorder, pool: MonitoredPool<DB>, engine: &str) {
+async fn exercise<DB: Database>(rec: &MetricRecorder, pool: &MonitoredPool<DB>, engine: &str) {
     // (delta temporality: points of successive collections add up)
     // concurrent load: more tasks than connections
     let mut tasks = Vec::new();
@@ -133,7 +134,6 @@ async fn exercise<DB: Database>(rec: &MetricRecorder, pool: MonitoredPool<DB>, e
         assert_eq!(p.attribute("engine_name"), Some(&s(engine)), "{p:?}");
         assert_eq!(p.attribute("pool_mode"), Some(&s("async")), "{p:?}");
     }
-    pool.close().await;
 }
 
 fn options<DB: Database>() -> PoolOptions<DB> {
@@ -160,7 +160,50 @@ async fn sqlite_pool_under_load() {
         Ok(p) => monitor.attach(p),
         Err(e) => panic!("sqlite: {e}"),
     };
-    exercise(&rec, pool, "sqlite").await;
+    exercise(&rec, &pool, "sqlite").await;
+    checkout_latency_carries_metric_context(&rec, &pool).await;
+    pool.close().await;
+}
+
+/// A checkout in a request whose context has an allow-listed attribute
+/// records its latency with it; one whose context has only other
+/// attributes records the pool's attributes alone (the bound instrument).
+async fn checkout_latency_carries_metric_context<DB: Database>(
+    rec: &MetricRecorder,
+    pool: &MonitoredPool<DB>,
+) {
+    let _ = collect(rec);
+    let project = letta_telemetry::context::RequestAttributes::new();
+    project.insert("project.id", "p-1");
+    project.insert("agent.id", "a-1");
+    let other = letta_telemetry::context::RequestAttributes::new();
+    other.insert("agent.id", "a-2");
+    for (attributes, n) in [(project, 2), (other, 3)] {
+        let cx = opentelemetry::Context::current().with_value(attributes);
+        for _ in 0..n {
+            let conn = pool.acquire().with_context(cx.clone()).await;
+            assert!(conn.is_ok(), "acquire");
+        }
+    }
+    let points = collect(rec);
+    let latency = |pred: &dyn Fn(&MetricPoint) -> bool| {
+        sum(&points, "db_checkout_latency_ms", |p| pred(p))
+    };
+    assert_eq!(
+        latency(&|p| p.attribute("project.id") == Some(&s("p-1"))),
+        2.0,
+        "{points:#?}"
+    );
+    assert_eq!(
+        latency(&|p| p.attribute("project.id").is_none()
+            && p.attribute("engine_name") == Some(&s("sqlite"))),
+        3.0,
+        "{points:#?}"
+    );
+    assert!(
+        points.iter().all(|p| p.attribute("agent.id").is_none()),
+        "not on the allow-list: {points:#?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -180,6 +223,7 @@ async fn postgres_pool_under_load() {
         Ok(p) => monitor.attach(p),
         Err(e) => panic!("postgres connect: {e}\n{}", server.output()),
     };
-    exercise(&rec, pool, "postgresql").await;
+    exercise(&rec, &pool, "postgresql").await;
+    pool.close().await;
     tokio::task::block_in_place(|| drop(server));
 }

@@ -179,6 +179,12 @@ impl RequestAttributes {
         self.lock().entries.is_empty()
     }
 
+    /// Whether any allow-listed attribute (for metrics) is set.
+    #[cfg(feature = "sqlx")]
+    pub(crate) fn has_metric_attributes(&self) -> bool {
+        self.lock().entries.iter().any(|e| e.metric)
+    }
+
     /// Appends the allow-listed attributes (for metrics) to `out`.
     pub fn append_metric_attributes(&self, out: &mut impl Extend<KeyValue>) {
         let store = self.lock();
@@ -194,6 +200,17 @@ impl RequestAttributes {
             );
         }
     }
+}
+
+/// Whether the current context's request attributes include an
+/// allow-listed (metric) one: when not, a metric point's attribute set is
+/// its own alone, and a bound instrument can record it.
+#[cfg(feature = "sqlx")]
+pub(crate) fn current_has_metric_attributes() -> bool {
+    Context::map_current(|cx| {
+        cx.get::<RequestAttributes>()
+            .is_some_and(RequestAttributes::has_metric_attributes)
+    })
 }
 
 /// Puts `entry` in place of the entry with the same key, or after the

@@ -105,10 +105,22 @@ impl<DB: Database> MonitoredPool<DB> {
         let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
         match result {
             Ok(conn) => {
-                r.record_db_checkout_latency(attrs, latency_ms);
                 match self.state.bound() {
-                    Some(bound) => bound.add_checkout(),
-                    None => r.add_db_pool_event(attrs, PoolEvent::Checkout),
+                    Some(bound) => {
+                        // The same points either way: with no context
+                        // attributes the set is the pool's, which the bound
+                        // instrument has resolved once.
+                        if crate::context::current_has_metric_attributes() {
+                            r.record_db_checkout_latency(attrs, latency_ms);
+                        } else {
+                            bound.record_checkout_latency(latency_ms);
+                        }
+                        bound.add_checkout();
+                    }
+                    None => {
+                        r.record_db_checkout_latency(attrs, latency_ms);
+                        r.add_db_pool_event(attrs, PoolEvent::Checkout);
+                    }
                 }
                 self.state.checked_out.fetch_add(1, Ordering::Relaxed);
                 Ok(MonitoredConnection {

@@ -23,6 +23,9 @@ pub(crate) struct BoundDbPool {
     checkout: BoundCounter<u64>,
     checkin: BoundCounter<u64>,
     connection_duration_ms: BoundHistogram<f64>,
+    /// `db_checkout_latency_ms` for a checkout whose context carries no
+    /// metric attributes (the attribute set is then the pool's alone).
+    checkout_latency_ms: BoundHistogram<f64>,
 }
 
 #[cfg(feature = "sqlx")]
@@ -30,6 +33,12 @@ impl BoundDbPool {
     /// `count_db_pool_connection_events` += 1, `event` = `checkout`.
     pub(crate) fn add_checkout(&self) {
         self.checkout.add(1);
+    }
+
+    /// `db_checkout_latency_ms`, for a checkout whose request context has
+    /// no metric attributes.
+    pub(crate) fn record_checkout_latency(&self, latency_ms: f64) {
+        self.checkout_latency_ms.record(latency_ms);
     }
 
     /// `count_db_pool_connection_events` += 1, `event` = `checkin`, and
@@ -170,6 +179,7 @@ impl DbPool {
                 .connection_events
                 .bind(&with_event(pool, PoolEvent::Checkin)),
             connection_duration_ms: self.connection_duration_ms.bind(pool),
+            checkout_latency_ms: self.checkout_latency_ms.bind(pool),
         }
     }
 
