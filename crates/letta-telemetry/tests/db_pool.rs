@@ -186,9 +186,8 @@ async fn checkout_latency_carries_metric_context<DB: Database>(
         }
     }
     let points = collect(rec);
-    let latency = |pred: &dyn Fn(&MetricPoint) -> bool| {
-        sum(&points, "db_checkout_latency_ms", |p| pred(p))
-    };
+    let latency =
+        |pred: &dyn Fn(&MetricPoint) -> bool| sum(&points, "db_checkout_latency_ms", |p| pred(p));
     assert_eq!(
         latency(&|p| p.attribute("project.id") == Some(&s("p-1"))),
         2.0,

@@ -39,6 +39,36 @@ fn parse_stat(stat: &str) -> Option<u64> {
     Some(utime + stime)
 }
 
+/// CPU time of each live thread of this process, in nanoseconds, by
+/// thread id (`/proc/self/task/<tid>/schedstat`, whose first field is the
+/// time spent on a CPU: nanosecond resolution, where `stat` has ticks).
+pub fn own_threads_cpu_nanos() -> anyhow::Result<Vec<(u32, u64)>> {
+    let mut threads = Vec::new();
+    for entry in std::fs::read_dir("/proc/self/task")? {
+        let entry = entry?;
+        let Some(tid) = entry.file_name().to_str().and_then(|t| t.parse().ok()) else {
+            continue;
+        };
+        // a thread that ended since the listing has no file: skipped
+        if let Ok(text) = std::fs::read_to_string(entry.path().join("schedstat"))
+            && let Some(ns) = text.split_whitespace().next().and_then(|f| f.parse().ok())
+        {
+            threads.push((tid, ns));
+        }
+    }
+    Ok(threads)
+}
+
+/// Resident memory (`VmRSS`) of this process, in bytes.
+pub fn own_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map(|kib| kib * 1024)
+}
+
 /// Peak resident memory (`VmHWM`) of process `pid`, in KiB.
 pub fn peak_rss_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -70,5 +100,11 @@ mod tests {
         }
         assert!(cpu_micros(pid).expect("own stat") > before);
         assert!(peak_rss_kib(pid).is_some_and(|k| k > 0));
+        assert!(own_rss_bytes().is_some_and(|b| b > 0));
+        let threads = own_threads_cpu_nanos().expect("own threads");
+        assert!(
+            threads.iter().any(|&(tid, ns)| tid == pid && ns > 0),
+            "{threads:?}"
+        );
     }
 }

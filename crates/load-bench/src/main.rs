@@ -2,9 +2,11 @@
 //! generator on the other, and the server's own CPU accounting per request,
 //! for each telemetry variant (off, sampled out, sampled to files, to OTLP
 //! gRPC and HTTP, and a peer baseline instrumented the usual way), in
-//! interleaved rounds. `docs/performance.md` explains how to run and read it.
+//! interleaved rounds; and the span export path alone (`export`).
+//! `docs/performance.md` explains how to run and read it.
 
 mod cpu;
+mod export;
 mod load;
 mod orchestrate;
 mod peer;
@@ -35,6 +37,11 @@ enum Command {
     Run(orchestrate::RunArgs),
     /// One server under test (started by `run`; stops when stdin closes).
     Server(server::ServerArgs),
+    /// Measures the span export path alone (span end to bytes the
+    /// collector acknowledged) and the memory a queued span holds.
+    Export(export::ExportArgs),
+    /// One export pipeline under test (started by `export`).
+    ExportWorker(export::WorkerArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +49,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => orchestrate::run(args),
         Command::Server(args) => server::run(args),
+        Command::Export(args) => export::run(args),
+        Command::ExportWorker(args) => export::worker(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

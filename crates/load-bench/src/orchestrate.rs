@@ -114,7 +114,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<()> {
 
 /// Pins every thread of this process to `core` (`taskset`); false when
 /// that is not possible here.
-fn pin_self_to_core(core: usize) -> bool {
+pub fn pin_self_to_core(core: usize) -> bool {
     Command::new("taskset")
         .args([
             "-a",
@@ -129,7 +129,7 @@ fn pin_self_to_core(core: usize) -> bool {
 
 /// rotel with its blackhole exporter (and no debug log), on core 1 when
 /// pinned; returns it and its gRPC and HTTP endpoints.
-fn start_rotel(pin: bool) -> anyhow::Result<(PeerProcess, String, String)> {
+pub fn start_rotel(pin: bool) -> anyhow::Result<(PeerProcess, String, String)> {
     let binary = Rotel::binary()?;
     let ports = test_peers::util::free_ports(2)?;
     let mut process = PeerProcess::spawn("rotel-load", |dir| {

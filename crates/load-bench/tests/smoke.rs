@@ -1,7 +1,8 @@
 //! The benchmark runs end to end: a short round of the cheapest route with
 //! telemetry off, sampled to files, to rotel over gRPC, and the peer
 //! baseline; every server answers, and the span counts are the route's
-//! (a SERVER span and the traced service call). No timing is asserted:
+//! (a SERVER span and the traced service call); the export benchmark runs
+//! and loses no span. No timing is asserted:
 //! the figures belong in `docs/performance.md`, not in a test.
 
 #![allow(clippy::unwrap_used)]
@@ -56,4 +57,33 @@ fn a_short_run_measures_every_variant_and_counts_their_spans() {
         assert!((1.9..=2.1).contains(&spans), "{variant}: {cells:?}");
         assert_eq!(cells[9], "0", "{variant} lost spans: {cells:?}");
     }
+}
+
+#[test]
+fn the_export_benchmark_loses_no_span() {
+    let out = Command::new(env!("CARGO_BIN_EXE_load-bench"))
+        .args(["export", "--spans", "5000", "--targets", "grpc,files"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // cells: "", target, spans, lost, spans/s, producer, pipeline, per core, collector
+    for target in ["Grpc", "Files"] {
+        let cells: Vec<&str> = text
+            .lines()
+            .find(|l| l.starts_with(&format!("| {target} |")))
+            .unwrap_or_else(|| panic!("no row for {target} in\n{text}"))
+            .split('|')
+            .map(str::trim)
+            .collect();
+        assert_eq!(cells[2], "5000", "{cells:?}");
+        assert_eq!(cells[3], "0", "{target} lost spans: {cells:?}");
+        let pipeline: f64 = cells[6].parse().unwrap();
+        assert!(pipeline > 0.0, "{cells:?}");
+    }
+    assert!(text.contains("spans queued unexported hold"), "{text}");
 }

@@ -34,10 +34,10 @@ mod metric_keys;
 mod spawn;
 
 pub(crate) use attributes::AttributeBuffer;
-#[cfg(feature = "axum")]
-pub(crate) use attributes::with_ctx_attributes_set;
 #[cfg(feature = "sqlx")]
 pub(crate) use attributes::current_has_metric_attributes;
+#[cfg(feature = "axum")]
+pub(crate) use attributes::with_ctx_attributes_set;
 pub use attributes::{
     RequestAttributes, add_ctx_attribute, current_with_ctx_attributes, get_ctx_attribute,
     get_ctx_attributes, metric_attributes, with_ctx_attributes,
