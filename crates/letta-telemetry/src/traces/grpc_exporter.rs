@@ -21,7 +21,9 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 use prost::Message as _;
-use tonic::codec::{Codec, CompressionEncoding, DecodeBuf, Decoder, EncodeBuf, Encoder};
+use tonic::codec::{
+    BufferSettings, Codec, CompressionEncoding, DecodeBuf, Decoder, EncodeBuf, Encoder,
+};
 use tonic::metadata::MetadataMap;
 use tonic::transport::Channel;
 use tonic::{Code, Status};
@@ -92,11 +94,17 @@ impl GrpcSpanExporter {
             .ready()
             .await
             .map_err(|e| Status::unavailable(format!("the channel is not ready: {e}")))?;
+        let body_len = body.len();
         let mut request = tonic::Request::new(body);
         *request.metadata_mut() = self.metadata.clone();
         let path = http::uri::PathAndQuery::from_static(EXPORT_PATH);
+        // the whole message fits the codec's buffer at once (tonic's 8 KiB
+        // default grew by doubling: a copy per doubling)
+        let codec = RawCodec {
+            buffer: body_len + GRPC_FRAME_HEADER,
+        };
         client
-            .unary(request, path, RawCodec)
+            .unary(request, path, codec)
             .await
             .map(tonic::Response::into_inner)
     }
@@ -182,9 +190,20 @@ fn error(status: &Status) -> OTelSdkError {
     OTelSdkError::InternalFailure(message)
 }
 
+/// The length-prefixed message header of gRPC: a compression flag and a
+/// 4-byte length.
+const GRPC_FRAME_HEADER: usize = 5;
+
+/// tonic's default: how full its buffer gets before a frame is handed on
+/// (one message is one frame here whatever its size).
+const TONIC_YIELD_THRESHOLD: usize = 32 * 1024;
+
 /// Sends an already encoded request and decodes the collector's answer.
 #[derive(Debug, Clone, Copy)]
-struct RawCodec;
+struct RawCodec {
+    /// The encode buffer's size: the request's.
+    buffer: usize,
+}
 
 impl Codec for RawCodec {
     type Encode = Bytes;
@@ -193,11 +212,11 @@ impl Codec for RawCodec {
     type Decoder = RawCodec;
 
     fn encoder(&mut self) -> Self::Encoder {
-        RawCodec
+        *self
     }
 
     fn decoder(&mut self) -> Self::Decoder {
-        RawCodec
+        *self
     }
 }
 
@@ -208,6 +227,10 @@ impl Encoder for RawCodec {
     fn encode(&mut self, item: Bytes, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
         dst.put(item);
         Ok(())
+    }
+
+    fn buffer_settings(&self) -> BufferSettings {
+        BufferSettings::new(self.buffer, TONIC_YIELD_THRESHOLD)
     }
 }
 

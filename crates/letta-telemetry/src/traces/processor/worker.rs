@@ -110,20 +110,22 @@ impl<E: SpanExporter> Worker<E> {
             left -= 1;
             self.shared.depth.spans.fetch_sub(1, Ordering::Relaxed);
             self.shared.depth.bytes.fetch_sub(bytes, Ordering::Relaxed);
-            let scope_bytes = if scopes.contains(&span.instrumentation_scope) {
+            // (one comparison per span: scopes compare field by field)
+            let known = scopes.contains(&span.instrumentation_scope);
+            let scope_bytes = if known {
                 0
             } else {
                 scope_size_upper_bound(&span.instrumentation_scope)
             };
-            if !batch.is_empty()
+            let sent = !batch.is_empty()
                 && (batch.len() >= self.config.max_batch_spans
-                    || batch_bytes + scope_bytes + bytes > limit)
-            {
+                    || batch_bytes + scope_bytes + bytes > limit);
+            if sent {
                 self.send(std::mem::take(&mut batch), batch_bytes, deadline);
                 scopes.clear();
                 batch_bytes = self.envelope_bytes;
             }
-            if !scopes.contains(&span.instrumentation_scope) {
+            if sent || !known {
                 batch_bytes += scope_size_upper_bound(&span.instrumentation_scope);
                 scopes.push(span.instrumentation_scope.clone());
             }
