@@ -106,9 +106,9 @@ impl OtlpTransport {
         Ok(wants)
     }
 
-    /// The request metadata of gRPC: the configured headers.
-    #[cfg(feature = "otlp-grpc")]
-    pub(crate) fn metadata(&self) -> Result<tonic_types::metadata::MetadataMap, PipelineError> {
+    /// The configured headers, validated.
+    #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
+    pub(crate) fn header_map(&self) -> Result<http::HeaderMap, PipelineError> {
         let mut headers = http::HeaderMap::new();
         for (key, value) in &self.headers {
             let name = http::HeaderName::from_bytes(key.to_ascii_lowercase().as_bytes())
@@ -124,17 +124,25 @@ impl OtlpTransport {
             })?;
             headers.append(name, value);
         }
-        Ok(tonic_types::metadata::MetadataMap::from_headers(headers))
+        Ok(headers)
     }
 
-    /// Whether gRPC requests are gzip-compressed.
+    /// The request metadata of gRPC: the configured headers.
     #[cfg(feature = "otlp-grpc")]
+    pub(crate) fn metadata(&self) -> Result<tonic_types::metadata::MetadataMap, PipelineError> {
+        Ok(tonic_types::metadata::MetadataMap::from_headers(
+            self.header_map()?,
+        ))
+    }
+
+    /// Whether requests are gzip-compressed.
+    #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
     pub(crate) fn gzip(&self) -> bool {
         self.gzip
     }
 
     /// The export timeout.
-    #[cfg(feature = "otlp-grpc")]
+    #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
     pub(crate) fn timeout(&self) -> Duration {
         self.timeout
     }
@@ -214,6 +222,24 @@ impl OtlpTransport {
         } else {
             opentelemetry_otlp::Protocol::HttpBinary
         };
+        let client = self.http_client()?;
+        let headers: HashMap<String, String> = self.headers.iter().cloned().collect();
+        let mut b = builder
+            .with_http_client(client)
+            .with_endpoint(self.endpoint.clone())
+            .with_protocol(protocol)
+            .with_timeout(self.timeout)
+            .with_headers(headers);
+        if self.gzip {
+            b = WithHttpConfig::with_compression(b, opentelemetry_otlp::Compression::Gzip);
+        }
+        Ok(b)
+    }
+
+    /// The HTTP client of OTLP/HTTP: the timeout, the custom CA and the
+    /// client certificate (mTLS).
+    #[cfg(feature = "otlp-http")]
+    pub(crate) fn http_client(&self) -> Result<reqwest::Client, PipelineError> {
         #[allow(unused_mut)] // without `tls` nothing is added
         let mut client = reqwest::Client::builder().timeout(self.timeout);
         self.wants_tls()?;
@@ -239,19 +265,8 @@ impl OtlpTransport {
             })?;
             client = client.identity(identity);
         }
-        let client = client
+        client
             .build()
-            .map_err(|e| self.error(format!("could not build the HTTP client: {e}")))?;
-        let headers: HashMap<String, String> = self.headers.iter().cloned().collect();
-        let mut b = builder
-            .with_http_client(client)
-            .with_endpoint(self.endpoint.clone())
-            .with_protocol(protocol)
-            .with_timeout(self.timeout)
-            .with_headers(headers);
-        if self.gzip {
-            b = WithHttpConfig::with_compression(b, opentelemetry_otlp::Compression::Gzip);
-        }
-        Ok(b)
+            .map_err(|e| self.error(format!("could not build the HTTP client: {e}")))
     }
 }

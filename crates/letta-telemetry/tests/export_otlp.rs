@@ -1,6 +1,7 @@
 //! Spans reach a real collector (rotel) over OTLP gRPC, HTTP protobuf and
-//! HTTP JSON, from a plain thread and from current-thread and multi-thread
-//! tokio runtimes, with attributes and events intact; an incoming
+//! HTTP JSON, plain and gzipped, from a plain thread and from
+//! current-thread and multi-thread tokio runtimes, with attributes and
+//! events intact; an incoming
 //! `traceparent` gives the exported span the same trace id.
 
 mod export_support;
@@ -9,17 +10,22 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use export_support::{assert_sample_span, emit_sample_span, settings};
-use letta_telemetry::settings::Protocol;
+use letta_telemetry::settings::{Compression, Protocol};
 use opentelemetry::trace::{Span as _, Tracer as _};
 use test_peers::Rotel;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 fn run(protocol: Protocol) -> TestResult {
+    run_with(protocol, None)
+}
+
+fn run_with(protocol: Protocol, compression: Option<Compression>) -> TestResult {
     let rotel = Rotel::start()?;
     let dir = tempfile::tempdir()?;
     let mut s = settings(dir.path());
     s.otlp.protocol = protocol;
+    s.otlp.compression = compression;
     // Only the traces endpoint: the other signals stay on local files.
     s.otlp.traces_endpoint = Some(match protocol {
         Protocol::Grpc => rotel.grpc_endpoint(),
@@ -52,6 +58,25 @@ async fn http_protobuf_spans_reach_rotel_from_a_current_thread_runtime() -> Test
 async fn http_json_spans_reach_rotel_from_a_multi_thread_runtime() -> TestResult {
     test_peers::own_process!(Ok(()));
     run(Protocol::HttpJson)
+}
+
+// (one pipeline per process: a test per protocol)
+#[test]
+fn gzipped_grpc_spans_reach_rotel() -> TestResult {
+    test_peers::own_process!(Ok(()));
+    run_with(Protocol::Grpc, Some(Compression::Gzip))
+}
+
+#[test]
+fn gzipped_http_protobuf_spans_reach_rotel() -> TestResult {
+    test_peers::own_process!(Ok(()));
+    run_with(Protocol::HttpProtobuf, Some(Compression::Gzip))
+}
+
+#[test]
+fn gzipped_http_json_spans_reach_rotel() -> TestResult {
+    test_peers::own_process!(Ok(()));
+    run_with(Protocol::HttpJson, Some(Compression::Gzip))
 }
 
 #[test]

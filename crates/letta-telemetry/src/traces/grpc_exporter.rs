@@ -13,7 +13,7 @@
 //! [`otlp_proto`]: super::otlp_proto
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use bytes::{BufMut as _, Bytes};
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceResponse;
@@ -29,26 +29,13 @@ use tonic::transport::Channel;
 use tonic::{Code, Status};
 
 use super::otlp_proto::{ResourceProto, encode};
+use super::retry::{FIRST_BACKOFF, MAX_BACKOFF, MAX_RETRIES, USER_AGENT, jitter};
 use super::stats::{FailureReason, note_partial_loss};
 use crate::otlp_transport::OtlpTransport;
 use crate::pipeline::PipelineError;
 
 /// The OTLP trace service's export method.
 const EXPORT_PATH: &str = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
-
-/// Retries after the first attempt, and the backoff between them (doubled
-/// each time, up to the ceiling, plus up to [`MAX_JITTER`]): the values
-/// `opentelemetry-otlp` recommends.
-const MAX_RETRIES: u32 = 3;
-const FIRST_BACKOFF: Duration = Duration::from_millis(100);
-const MAX_BACKOFF: Duration = Duration::from_millis(1600);
-const MAX_JITTER: Duration = Duration::from_millis(100);
-
-/// The `User-Agent` of the export requests.
-const USER_AGENT: &str = concat!(
-    "OTel-OTLP-Exporter-Rust letta-telemetry/",
-    env!("CARGO_PKG_VERSION")
-);
 
 /// Exports spans over OTLP/gRPC.
 #[derive(Debug)]
@@ -167,15 +154,6 @@ fn retryable(code: Code) -> bool {
     )
 }
 
-/// Up to [`MAX_JITTER`], from the clock's nanoseconds: enough to keep the
-/// retries of many processes apart.
-fn jitter() -> Duration {
-    let nanos = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    MAX_JITTER.mul_f64(f64::from(nanos % 1000) / 1000.0)
-}
-
 /// The error of a failed export, in the form the export worker classifies
 /// (`… gRPC code: <Code>`, then the transport error's causes). The status
 /// message is left out: a collector may echo credentials in it.
@@ -268,10 +246,5 @@ mod tests {
         let text = error(&status).to_string();
         assert!(text.contains("gRPC code: Unauthenticated"), "{text}");
         assert!(!text.contains("sk-secret"), "{text}");
-    }
-
-    #[test]
-    fn jitter_stays_under_its_ceiling() {
-        assert!((0..100).map(|_| jitter()).all(|j| j <= MAX_JITTER));
     }
 }

@@ -23,13 +23,17 @@ mod config;
 mod file_exporter;
 #[cfg(feature = "otlp-grpc")]
 mod grpc_exporter;
+#[cfg(feature = "otlp-http")]
+mod http_exporter;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 mod otlp;
 mod otlp_fields;
 mod otlp_json;
-#[cfg(feature = "otlp-grpc")]
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 mod otlp_proto;
 mod processor;
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
+mod retry;
 // The size estimates and the cut are internal; the `testing` feature shows
 // them to this crate's tests and benchmarks (`testing::size`).
 pub(crate) mod size;

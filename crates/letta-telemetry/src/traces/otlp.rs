@@ -1,6 +1,7 @@
 //! The OTLP span exporter over a configured [`OtlpTransport`]: gRPC through
 //! this crate's own encoder and tonic ([`GrpcSpanExporter`]), HTTP
-//! (protobuf or JSON) through `opentelemetry-otlp`'s reqwest exporter.
+//! (protobuf or JSON) through its own encoders and reqwest
+//! ([`HttpSpanExporter`]).
 
 use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::error::OTelSdkResult;
@@ -8,6 +9,8 @@ use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 
 #[cfg(feature = "otlp-grpc")]
 use super::grpc_exporter::GrpcSpanExporter;
+#[cfg(feature = "otlp-http")]
+use super::http_exporter::HttpSpanExporter;
 use crate::otlp_transport::OtlpTransport;
 use crate::pipeline::PipelineError;
 use crate::settings::Protocol;
@@ -20,7 +23,7 @@ pub(crate) enum OtlpSpanExporter {
     Grpc(GrpcSpanExporter),
     /// OTLP/HTTP, protobuf or JSON.
     #[cfg(feature = "otlp-http")]
-    Http(opentelemetry_otlp::SpanExporter),
+    Http(HttpSpanExporter),
 }
 
 /// Builds the exporter. Must run inside a tokio runtime context (tonic
@@ -31,9 +34,7 @@ pub(crate) fn build_span_exporter(t: &OtlpTransport) -> Result<OtlpSpanExporter,
         Protocol::Grpc => GrpcSpanExporter::new(t).map(OtlpSpanExporter::Grpc),
         #[cfg(feature = "otlp-http")]
         Protocol::HttpProtobuf | Protocol::HttpJson => {
-            let builder = opentelemetry_otlp::SpanExporter::builder().with_http();
-            let built = t.http(builder)?.build().map_err(|e| t.error(e))?;
-            Ok(OtlpSpanExporter::Http(built))
+            HttpSpanExporter::new(t).map(OtlpSpanExporter::Http)
         }
         #[cfg(not(feature = "otlp-grpc"))]
         Protocol::Grpc => Err(t.missing("otlp-grpc")),
