@@ -5,7 +5,8 @@
 //! spans as fast as it can while keeping the queue under a quarter full (a
 //! drop would be the benchmark outrunning the exporter on purpose), and
 //! reports wall time and CPU per span of the producing thread and of the
-//! pipeline's threads. A second run leaves a full queue unexported and
+//! pipeline's threads. With `--param-bytes`, each span is a `#[trace_method]`
+//! call with a parameter that large, through the same real pipeline. A second run leaves a full queue unexported and
 //! reports the resident memory it holds per span.
 
 use std::process::Stdio;
@@ -21,6 +22,13 @@ use crate::server_process::pinned_command;
 
 /// The queue size of the memory run (the default `OTEL_BSP_MAX_QUEUE_SIZE`).
 const QUEUE: u64 = 8192;
+
+/// Spans of a run with a large parameter (64 KiB or more).
+const LARGE_SPANS: u64 = 500;
+
+/// The producer waits while the queue holds more estimated bytes than
+/// this: a quarter of its default byte bound (64 MiB).
+const PACE_BYTES: u64 = 16 << 20;
 
 /// Where the worker's spans go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -45,6 +53,11 @@ pub struct ExportArgs {
     /// Do not pin the worker and rotel to separate cores.
     #[arg(long)]
     no_pin: bool,
+    /// Instead of server-shaped spans, a `#[trace_method]` call per span
+    /// with a string parameter of this many bytes (comma-separated sizes,
+    /// one row each, gRPC only; e.g. `5000000,50000000`).
+    #[arg(long, value_delimiter = ',')]
+    param_bytes: Vec<usize>,
 }
 
 /// Arguments of `export-worker` (started by `export`).
@@ -62,6 +75,10 @@ pub struct WorkerArgs {
     /// Leave the spans queued and report the memory they hold.
     #[arg(long)]
     memory: bool,
+    /// A `#[trace_method]` call with a parameter of this many bytes per
+    /// span, instead of a server-shaped span (0).
+    #[arg(long, default_value_t = 0)]
+    param_bytes: usize,
 }
 
 /// Runs the export benchmark and prints its table (markdown).
@@ -73,21 +90,33 @@ pub fn run(args: ExportArgs) -> anyhow::Result<()> {
         "| target | spans | lost | spans/s end to end (one core) | producer µs/span | pipeline µs/span | pipeline spans/s per core | collector µs/span |".to_owned(),
         "|---|---:|---:|---:|---:|---:|---:|---:|".to_owned(),
     ];
-    for &target in &args.targets {
+    let plain = args.targets.iter().map(|&t| (t, 0));
+    let large = args.param_bytes.iter().map(|&n| (ExportTarget::Grpc, n));
+    for (target, param_bytes) in plain.chain(large) {
         let endpoint = match target {
             ExportTarget::Grpc => grpc.as_str(),
             ExportTarget::Http => http.as_str(),
             ExportTarget::Files => "",
         };
+        // a large parameter is ~2 MiB per span once cut: fewer spans
+        let spans = if param_bytes >= 64 << 10 {
+            args.spans.min(LARGE_SPANS)
+        } else {
+            args.spans
+        };
         let collector_before = cpu_micros(rotel.pid())?;
-        let out = worker_process(pin, target, args.spans, endpoint, false)?;
+        let out = worker_process(pin, target, spans, endpoint, false, param_bytes)?;
         let collector_us = cpu_micros(rotel.pid())?.saturating_sub(collector_before);
         let f = |k: &str| field(&out, k);
         let (spans, lost, wall_us) = (f("spans")?, f("lost")?, f("wall_us")?);
         let (producer_ns, pipeline_ns) = (f("producer_ns")?, f("pipeline_ns")?);
         let per_span = |ns: u64| ns as f64 / spans as f64 / 1000.0;
+        let label = match param_bytes {
+            0 => format!("{target:?}"),
+            n => format!("{target:?}, `#[trace_method]` with a {n}-byte parameter"),
+        };
         rows.push(format!(
-            "| {target:?} | {spans} | {lost} | {:.0} | {:.2} | {:.2} | {:.0} | {} |",
+            "| {label} | {spans} | {lost} | {:.0} | {:.2} | {:.2} | {:.0} | {} |",
             spans as f64 / (wall_us as f64 / 1e6),
             per_span(producer_ns),
             per_span(pipeline_ns),
@@ -97,9 +126,9 @@ pub fn run(args: ExportArgs) -> anyhow::Result<()> {
                 _ => format!("{:.2}", collector_us as f64 / spans as f64),
             },
         ));
-        eprintln!("export {target:?}: {out}");
+        eprintln!("export {label}: {out}");
     }
-    let out = worker_process(pin, ExportTarget::Grpc, QUEUE / 2, &grpc, true)?;
+    let out = worker_process(pin, ExportTarget::Grpc, QUEUE / 2, &grpc, true, 0)?;
     let (queued, rss) = (field(&out, "queued")?, field(&out, "rss_growth")?);
     let estimate = field(&out, "queue_bytes")?;
     println!("{}\n", rows.join("\n"));
@@ -121,6 +150,7 @@ fn worker_process(
     spans: u64,
     endpoint: &str,
     memory: bool,
+    param_bytes: usize,
 ) -> anyhow::Result<String> {
     let exe = std::env::current_exe()?;
     let mut cmd = pinned_command(&exe, pin.then_some(0));
@@ -131,6 +161,8 @@ fn worker_process(
         .arg(spans.to_string())
         .arg("--endpoint")
         .arg(endpoint)
+        .arg("--param-bytes")
+        .arg(param_bytes.to_string())
         .env_clear()
         .stdin(Stdio::null())
         .stderr(Stdio::inherit());
@@ -192,7 +224,12 @@ pub fn worker(args: WorkerArgs) -> anyhow::Result<()> {
     let tracer = opentelemetry::global::tracer("load-bench");
     let stats = letta_telemetry::traces::stats();
     let attributes = server_span_attributes();
+    let parameter = "x".repeat(args.param_bytes);
     let end_one = || {
+        if args.param_bytes > 0 {
+            std::hint::black_box(traced_call(&parameter));
+            return;
+        }
         let mut span = tracer
             .span_builder("GET /v1/agents/{agent_id}")
             .with_kind(SpanKind::Server)
@@ -227,10 +264,19 @@ pub fn worker(args: WorkerArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut ended = 0;
     while ended < args.spans {
-        let burst = (args.spans - ended).min(1024);
+        // large spans fill the queue's byte bound in a few: one at a time
+        let burst = if args.param_bytes >= 64 << 10 {
+            1
+        } else {
+            1024
+        };
+        let burst = (args.spans - ended).min(burst);
         (0..burst).for_each(|_| end_one());
         ended += burst;
-        while stats.snapshot().queue_spans > QUEUE / 4 {
+        while {
+            let s = stats.snapshot();
+            s.queue_spans > QUEUE / 4 || s.queue_bytes > PACE_BYTES
+        } {
             std::thread::sleep(Duration::from_micros(200));
         }
     }
@@ -266,6 +312,12 @@ pub fn worker(args: WorkerArgs) -> anyhow::Result<()> {
         wall.as_micros(),
     );
     Ok(())
+}
+
+/// A traced call whose parameter is recorded (within the size limit).
+#[letta_telemetry::trace_method]
+fn traced_call(value: &str) -> usize {
+    value.len()
 }
 
 /// The attributes of a read request's server span on the reference server.

@@ -63,6 +63,7 @@ fn a_short_run_measures_every_variant_and_counts_their_spans() {
 fn the_export_benchmark_loses_no_span() {
     let out = Command::new(env!("CARGO_BIN_EXE_load-bench"))
         .args(["export", "--spans", "5000", "--targets", "grpc,files"])
+        .args(["--param-bytes", "70000"])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
@@ -85,5 +86,14 @@ fn the_export_benchmark_loses_no_span() {
         let pipeline: f64 = cells[6].parse().unwrap();
         assert!(pipeline > 0.0, "{cells:?}");
     }
+    let large: Vec<&str> = text
+        .lines()
+        .find(|l| l.contains("70000-byte parameter"))
+        .unwrap_or_else(|| panic!("no large-parameter row in\n{text}"))
+        .split('|')
+        .map(str::trim)
+        .collect();
+    assert_eq!(large[2], "500", "{large:?}");
+    assert_eq!(large[3], "0", "large spans lost: {large:?}");
     assert!(text.contains("spans queued unexported hold"), "{text}");
 }
