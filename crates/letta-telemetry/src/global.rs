@@ -68,14 +68,12 @@ pub(crate) fn install_tracer(tracer: SdkTracer, sampler: Option<SamplerSetting>)
 /// Instrumentation uses it to build a span's attributes before the span
 /// starts, and only when they will be kept.
 #[inline]
-#[cfg_attr(not(feature = "axum"), allow(dead_code))] // the server layer's
 pub(crate) fn will_record(parent: &SpanContext) -> Option<bool> {
     predicted(TRACER.get().and_then(|(_, sampler)| *sampler), parent)
 }
 
 /// [`will_record`] for `sampler`.
 #[inline]
-#[cfg_attr(not(feature = "axum"), allow(dead_code))]
 fn predicted(sampler: Option<SamplerSetting>, parent: &SpanContext) -> Option<bool> {
     let parent_sampled = parent.is_valid().then(|| parent.is_sampled());
     match sampler? {

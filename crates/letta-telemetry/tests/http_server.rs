@@ -124,6 +124,41 @@ async fn caller_trace_is_continued_from_traceparent() {
 }
 
 #[tokio::test]
+async fn an_unsampled_caller_gets_no_server_span_and_its_context_runs_the_request() {
+    test_peers::own_process!();
+    let recorder = install_span_recorder();
+    let server = serve(app(HttpConfig::default())).await;
+    let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let parent_span = "00f067aa0ba902b7";
+    let client = reqwest::Client::new();
+    let seen = client
+        .get(server.url("/v1/current-span"))
+        .header("traceparent", format!("00-{trace_id}-{parent_span}-00"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    // the parent-based sampler follows the caller: nothing of ours records
+    assert_eq!(seen, format!("{trace_id}-{parent_span}-false"));
+    // a sampled request after it is recorded, and is the only span
+    client
+        .get(server.url("/v1/status/204"))
+        .send()
+        .await
+        .unwrap();
+    wait_span(&recorder, "GET /v1/status/{code}").await;
+    let spans = recorder.spans();
+    assert!(
+        spans
+            .iter()
+            .all(|s| format!("{:032x}", s.span_context.trace_id()) != trace_id),
+        "{spans:#?}"
+    );
+}
+
+#[tokio::test]
 async fn status_rules_mark_errors() {
     test_peers::own_process!();
     let recorder = install_span_recorder();

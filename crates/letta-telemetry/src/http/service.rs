@@ -106,29 +106,37 @@ where
             let parent_cx =
                 OtelContext::map_current(|current| extract(current, &parts.headers, headers.w3c));
             let records = will_record(parent_cx.span().span_context());
-            let name = match (records, endpoint) {
-                (Some(false), _) => Cow::Borrowed(""),
-                (_, Some(endpoint)) => Cow::Borrowed(endpoint.name()),
-                (_, None) => full_name!(),
-            };
-            let mut builder = tracer.span_builder(name).with_kind(SpanKind::Server);
-            let prebuilt = records == Some(true);
-            if prebuilt {
-                builder = builder.with_attributes(attributes!());
-            }
-            let mut started = builder.start_with_context(tracer, &parent_cx);
-            if started.is_recording() {
-                if !prebuilt {
-                    if records == Some(false) {
-                        // the sampler decided otherwise than predicted
-                        started.update_name(full_name!());
-                    }
-                    started.set_attributes(attributes!());
+            // A caller's decision not to record, which the sampler follows:
+            // no server span (it would record nothing, and its id would
+            // reach no backend). The request runs in the caller's span
+            // context; its children see the same decision and trace id.
+            if records == Some(false) && parent_cx.span().span_context().is_valid() {
+                parent = Some(parent_cx);
+            } else {
+                let name = match (records, endpoint) {
+                    (Some(false), _) => Cow::Borrowed(""),
+                    (_, Some(endpoint)) => Cow::Borrowed(endpoint.name()),
+                    (_, None) => full_name!(),
+                };
+                let mut builder = tracer.span_builder(name).with_kind(SpanKind::Server);
+                let prebuilt = records == Some(true);
+                if prebuilt {
+                    builder = builder.with_attributes(attributes!());
                 }
-                capture = wants_capture(&parts, config);
+                let mut started = builder.start_with_context(tracer, &parent_cx);
+                if started.is_recording() {
+                    if !prebuilt {
+                        if records == Some(false) {
+                            // the sampler decided otherwise than predicted
+                            started.update_name(full_name!());
+                        }
+                        started.set_attributes(attributes!());
+                    }
+                    capture = wants_capture(&parts, config);
+                }
+                span = Some(started);
+                parent = Some(parent_cx);
             }
-            span = Some(started);
-            parent = Some(parent_cx);
         }
 
         // The request context attributes: one store, filled from the headers.

@@ -48,6 +48,18 @@ fn start_on(
     capture: impl FnOnce(&mut Params<'_>),
 ) -> Call {
     let parent = Context::current();
+    // Under a parent that records nothing, when the sampler is known to
+    // follow it: no span of its own (it would record nothing either, and
+    // its span id would reach no backend). The call runs in the parent's
+    // context: children see the same decision and trace id.
+    let parent_span = parent.span().span_context().clone();
+    if parent_span.is_valid() && crate::global::will_record(&parent_span) == Some(false) {
+        return Call {
+            cx: parent,
+            meta,
+            recording: false,
+        };
+    }
     let mut builder = SpanBuilder::from_name(meta.span_name(self_type));
     if likely_sampled(&parent) {
         // The span's own attribute list, sized once for the parameters; the
@@ -181,10 +193,11 @@ mod tests {
         };
         assert!(!captured, "nothing is captured for a sampled-out span");
         assert!(!call.recording());
+        // the sampler follows the parent: the call keeps the parent's context
         let sc = call.context().span().span_context().clone();
         assert_eq!(sc.trace_id(), TraceId::from(7u128));
-        assert!(sc.is_valid() && !sc.is_sampled() && !sc.is_remote());
-        assert_ne!(sc.span_id(), SpanId::from(9u64));
+        assert_eq!(sc.span_id(), SpanId::from(9u64));
+        assert!(sc.is_valid() && !sc.is_sampled());
         let child_sc = call.run_sync(
             || {
                 let Some(child) = start(&SAMPLED_OUT, |_| {}) else {

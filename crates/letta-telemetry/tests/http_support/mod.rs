@@ -33,6 +33,7 @@ pub fn app(config: HttpConfig) -> Router {
         .route("/v1/upload", post(echo))
         .route("/v1/traceparent", get(traceparent))
         .route("/v1/baggage", get(baggage))
+        .route("/v1/current-span", get(current_span))
         .layer(TelemetryLayer::new(config))
 }
 
@@ -48,6 +49,15 @@ async fn traceparent(headers: axum::http::HeaderMap) -> String {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned()
+}
+
+/// The handler's current span context: `<trace id>-<span id>-<sampled>`.
+async fn current_span() -> String {
+    use opentelemetry::trace::TraceContextExt as _;
+    let cx = opentelemetry::Context::current();
+    let span = cx.span();
+    let sc = span.span_context();
+    format!("{}-{}-{}", sc.trace_id(), sc.span_id(), sc.is_sampled())
 }
 
 /// Returns the `baggage` header the request came with (or nothing).
