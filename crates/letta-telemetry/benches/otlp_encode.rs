@@ -2,13 +2,21 @@
 //! (transform to protobuf and `prost` encoding, as `opentelemetry-otlp`
 //! does) beside ours (the same plus our size estimate of every span);
 //! `prost` encoding of a transformed batch alone and with our estimate
-//! (the estimate also sizes the output buffer); the estimate alone.
+//! (the estimate also sizes the output buffer); the estimate alone; and
+//! the encoders the span exporters use (`letta_proto`, `letta_json`),
+//! written straight from the spans.
+//!
+//! `large_span`: one span with a 3.9 MiB attribute, near the 4 MiB request
+//! limit: its plain protobuf encoding beside sizing it, cutting it to a
+//! smaller budget and encoding the result (what the export worker does
+//! with a span over the limit).
 
 use std::hint::black_box;
 use std::time::SystemTime;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use letta_telemetry::testing::size::span_size_upper_bound;
+use letta_telemetry::testing::encode::{otlp_json, otlp_proto};
+use letta_telemetry::testing::size::{span_size_upper_bound, truncate_span};
 use opentelemetry::trace::{
     Event, SpanContext, SpanId, SpanKind, Status, TraceFlags, TraceId, TraceState,
 };
@@ -125,11 +133,53 @@ fn bench(c: &mut Criterion) {
     group.bench_function(BenchmarkId::new("estimate_only", "letta"), |b| {
         b.iter(|| black_box(batch.iter().map(span_size_upper_bound).sum::<usize>()))
     });
+    let sdk_resource = Resource::builder_empty()
+        .with_service_name("letta-server")
+        .build();
+    group.bench_function(BenchmarkId::new("encode", "letta_proto"), |b| {
+        b.iter(|| black_box(otlp_proto(&sdk_resource, &batch)))
+    });
+    group.bench_function(BenchmarkId::new("encode", "letta_json"), |b| {
+        b.iter(|| black_box(otlp_json(&sdk_resource, &batch)))
+    });
     group.bench_function(BenchmarkId::new("off", "none"), |b| {
         b.iter(|| black_box(batch.len()))
     });
     group.finish();
+
+    let mut large = span(1, &scope);
+    large
+        .attributes
+        .push(KeyValue::new("parameter.document", "x".repeat(LARGE)));
+    let one = vec![large];
+    let mut group = c.benchmark_group("large_span");
+    group.sample_size(20);
+    group.throughput(Throughput::Bytes(LARGE as u64));
+    group.bench_function("plain_encode", |b| {
+        b.iter(|| black_box(otlp_proto(&sdk_resource, &one)))
+    });
+    group.bench_function("size_and_encode", |b| {
+        b.iter(|| {
+            let estimate = span_size_upper_bound(&one[0]);
+            black_box((estimate, otlp_proto(&sdk_resource, &one)))
+        })
+    });
+    group.bench_function("size_cut_and_encode", |b| {
+        b.iter_batched(
+            || one.clone(),
+            |mut spans| {
+                let estimate = span_size_upper_bound(&spans[0]);
+                truncate_span(&mut spans[0], estimate / 2);
+                black_box(otlp_proto(&sdk_resource, &spans))
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    group.finish();
 }
+
+/// The large attribute: 3.9 MiB.
+const LARGE: usize = 3_900 * 1024;
 
 criterion_group!(benches, bench);
 criterion_main!(benches);

@@ -39,3 +39,27 @@ pub mod size {
         span_size_upper_bound, truncate_span,
     };
 }
+
+/// The span exporters' own encoders, for benchmarks (internal otherwise):
+/// a batch as the OTLP request body each exporter sends.
+pub mod encode {
+    use opentelemetry_sdk::Resource;
+    use opentelemetry_sdk::trace::SpanData;
+
+    /// The `ExportTraceServiceRequest` protobuf of `spans` under
+    /// `resource` (the OTLP/gRPC and OTLP/HTTP body).
+    #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
+    pub fn otlp_proto(resource: &Resource, spans: &[SpanData]) -> Vec<u8> {
+        let mut out = Vec::new();
+        crate::traces::encode_proto(&mut out, resource, spans);
+        out
+    }
+
+    /// The OTLP/JSON of `spans` under `resource` (a trace-file line and
+    /// the `http/json` body).
+    pub fn otlp_json(resource: &Resource, spans: &[SpanData]) -> Vec<u8> {
+        let mut out = Vec::new();
+        crate::traces::encode_json(&mut out, resource, spans);
+        out
+    }
+}

@@ -205,3 +205,25 @@ impl Pipeline for TracePipeline {
             .shutdown_with_timeout(deadline.saturating_duration_since(Instant::now()));
     }
 }
+
+/// [`otlp_proto::encode`] under a resource given as the SDK's, for the
+/// `testing` feature's benchmarks.
+#[cfg(all(feature = "testing", any(feature = "otlp-grpc", feature = "otlp-http")))]
+pub(crate) fn encode_proto(
+    out: &mut Vec<u8>,
+    resource: &Resource,
+    spans: &[opentelemetry_sdk::trace::SpanData],
+) {
+    otlp_proto::encode(out, &otlp_proto::ResourceProto::new(resource), spans);
+}
+
+/// [`otlp_json::encode`] under a resource given as the SDK's, for the
+/// `testing` feature's benchmarks.
+#[cfg(feature = "testing")]
+pub(crate) fn encode_json(
+    out: &mut Vec<u8>,
+    resource: &Resource,
+    spans: &[opentelemetry_sdk::trace::SpanData],
+) {
+    otlp_json::encode(out, &otlp_json::ResourceJson::new(&resource.into()), spans);
+}
