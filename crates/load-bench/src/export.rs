@@ -239,26 +239,8 @@ pub fn worker(args: WorkerArgs) -> anyhow::Result<()> {
     };
 
     if args.memory {
-        // one batch first, so that the export in flight (blocked) is not
-        // counted in the queue's growth
-        (0..1024).for_each(|_| end_one());
-        std::thread::sleep(Duration::from_millis(300));
-        let (before, start) = (own_rss_bytes().unwrap_or(0), stats.snapshot());
-        (0..args.spans).for_each(|_| end_one());
-        std::thread::sleep(Duration::from_millis(300));
-        let end = stats.snapshot();
-        let growth = own_rss_bytes().unwrap_or(0).saturating_sub(before);
-        let queued = end.queue_spans.saturating_sub(start.queue_spans);
-        let estimate = end.queue_bytes.saturating_sub(start.queue_bytes);
-        println!(
-            "queued={queued} lost={} rss_growth={growth} queue_bytes={estimate}",
-            end.spans_dropped()
-        );
-        // the spans are the collector's that never answers: no shutdown
-        // wait for them
-        std::process::exit(0);
+        memory_run(&end_one, args.spans);
     }
-
     let me = std::process::id();
     let cpu_before = own_threads_cpu_nanos()?;
     let started = Instant::now();
@@ -312,6 +294,29 @@ pub fn worker(args: WorkerArgs) -> anyhow::Result<()> {
         wall.as_micros(),
     );
     Ok(())
+}
+
+/// The memory run: `spans` spans queued behind an export that never
+/// completes; prints the resident memory they hold and exits (no shutdown
+/// wait for a collector that never answers).
+fn memory_run(end_one: &dyn Fn(), spans: u64) -> ! {
+    let stats = letta_telemetry::traces::stats();
+    // one batch first, so that the export in flight (blocked) is not
+    // counted in the queue's growth
+    (0..1024).for_each(|_| end_one());
+    std::thread::sleep(Duration::from_millis(300));
+    let (before, start) = (own_rss_bytes().unwrap_or(0), stats.snapshot());
+    (0..spans).for_each(|_| end_one());
+    std::thread::sleep(Duration::from_millis(300));
+    let end = stats.snapshot();
+    let growth = own_rss_bytes().unwrap_or(0).saturating_sub(before);
+    let queued = end.queue_spans.saturating_sub(start.queue_spans);
+    let estimate = end.queue_bytes.saturating_sub(start.queue_bytes);
+    println!(
+        "queued={queued} lost={} rss_growth={growth} queue_bytes={estimate}",
+        end.spans_dropped()
+    );
+    std::process::exit(0);
 }
 
 /// A traced call whose parameter is recorded (within the size limit).

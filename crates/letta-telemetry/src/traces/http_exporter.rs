@@ -141,8 +141,7 @@ impl SpanExporter for HttpSpanExporter {
                 .await;
             let (failure, retry_after) = match sent {
                 Ok(response) if response.status().is_success() => {
-                    // an unreadable answer is still a success
-                    let answer = response.bytes().await.unwrap_or_default();
+                    let answer = read_answer(response).await;
                     let rejected = self.rejected(&answer);
                     if rejected > 0 {
                         note_partial_loss(rejected, FailureReason::Rejected);
@@ -182,6 +181,26 @@ impl SpanExporter for HttpSpanExporter {
             Body::Protobuf(_) => Body::Protobuf(ResourceProto::new(resource)),
             Body::Json(_) => Body::Json(ResourceJson::new(&resource.into())),
         };
+    }
+}
+
+/// The most of a collector's 2xx answer that is read: a partial success is
+/// a few hundred bytes.
+const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// The body of a 2xx answer, or nothing when it is unreadable or larger
+/// than [`MAX_ANSWER_BYTES`] (the export succeeded either way; a collector
+/// cannot make the exporter buffer an unbounded answer).
+async fn read_answer(mut response: reqwest::Response) -> Vec<u8> {
+    let mut answer = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) if answer.len() + chunk.len() <= MAX_ANSWER_BYTES => {
+                answer.extend_from_slice(&chunk);
+            }
+            Ok(None) => return answer,
+            Ok(Some(_)) | Err(_) => return Vec::new(),
+        }
     }
 }
 
@@ -281,6 +300,43 @@ mod tests {
         );
         assert_eq!(json_rejected(b"{}"), 0);
         assert_eq!(json_rejected(b"not json"), 0);
+    }
+
+    /// Serves one HTTP/1.1 answer with a `len`-byte body on loopback.
+    async fn answer_once(len: usize) -> String {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}/v1/traces", listener.local_addr().expect("addr"));
+        tokio::spawn(async move {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await;
+            let head = format!("HTTP/1.1 200 OK\r\ncontent-length: {len}\r\n\r\n");
+            let _ = socket.write_all(head.as_bytes()).await;
+            let _ = socket.write_all(&vec![b'x'; len]).await;
+        });
+        url
+    }
+
+    #[tokio::test]
+    async fn answers_are_read_up_to_a_bound() {
+        let client = reqwest::Client::new();
+        let small = client
+            .post(answer_once(10).await)
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(read_answer(small).await.len(), 10);
+        let huge = client
+            .post(answer_once(MAX_ANSWER_BYTES + 1).await)
+            .send()
+            .await
+            .expect("send");
+        assert!(read_answer(huge).await.is_empty());
     }
 
     #[tokio::test]
