@@ -63,7 +63,8 @@ pub(crate) fn install_tracer(tracer: SdkTracer, sampler: Option<SamplerSetting>)
 /// Whether a span started under `parent` (invalid: a root span) will
 /// record, when the installed sampler decides from the parent alone
 /// (`always_on`, `always_off`, `parentbased_always_on`,
-/// `parentbased_always_off`); `None` when only starting the span tells
+/// `parentbased_always_off`, and `parentbased_traceidratio` under a
+/// parent); `None` when only starting the span tells
 /// (ratio samplers, Datadog's sampling, a tracer of unknown make).
 /// Instrumentation uses it to build a span's attributes before the span
 /// starts, and only when they will be kept.
@@ -81,7 +82,10 @@ fn predicted(sampler: Option<SamplerSetting>, parent: &SpanContext) -> Option<bo
         SamplerSetting::AlwaysOff => Some(false),
         SamplerSetting::ParentBasedAlwaysOn => Some(parent_sampled.unwrap_or(true)),
         SamplerSetting::ParentBasedAlwaysOff => Some(parent_sampled.unwrap_or(false)),
-        SamplerSetting::TraceIdRatio(_) | SamplerSetting::ParentBasedTraceIdRatio(_) => None,
+        // a parent's decision is followed; a root's depends on its trace id,
+        // which only the SDK knows before the span starts
+        SamplerSetting::ParentBasedTraceIdRatio(_) => parent_sampled,
+        SamplerSetting::TraceIdRatio(_) => None,
     }
 }
 
@@ -133,12 +137,40 @@ mod tests {
                 [Some(false), Some(true), Some(false)],
             ),
             (Some(SamplerSetting::TraceIdRatio(0.5)), [None, None, None]),
+            (
+                Some(SamplerSetting::ParentBasedTraceIdRatio(0.5)),
+                [None, Some(true), Some(false)],
+            ),
             (None, [None, None, None]),
         ];
         for (sampler, [for_root, under_sampled, under_not_sampled]) in cases {
             assert_eq!(predicted(sampler, &root), for_root, "{sampler:?}");
             assert_eq!(predicted(sampler, &on), under_sampled, "{sampler:?}");
             assert_eq!(predicted(sampler, &off), under_not_sampled, "{sampler:?}");
+        }
+    }
+
+    #[test]
+    fn a_parent_based_ratio_sampler_follows_a_parent_as_predicted() {
+        use opentelemetry::trace::SpanKind;
+        use opentelemetry::trace::TraceContextExt as _;
+        use opentelemetry_sdk::trace::{Sampler, ShouldSample as _};
+        let sampler = Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(0.5)));
+        for parent in [remote(true), remote(false)] {
+            let cx = opentelemetry::Context::new().with_remote_span_context(parent.clone());
+            for trace_id in [1u128, 7, u128::MAX / 3, u128::MAX] {
+                let decision = sampler.should_sample(
+                    Some(&cx),
+                    TraceId::from(trace_id),
+                    "s",
+                    &SpanKind::Server,
+                    &[],
+                    &[],
+                );
+                let records = decision.decision != opentelemetry_sdk::trace::SamplingDecision::Drop;
+                let setting = Some(SamplerSetting::ParentBasedTraceIdRatio(0.5));
+                assert_eq!(predicted(setting, &parent), Some(records), "{parent:?}");
+            }
         }
     }
 }
