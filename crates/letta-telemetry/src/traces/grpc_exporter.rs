@@ -13,7 +13,7 @@
 //! [`otlp_proto`]: super::otlp_proto
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::{BufMut as _, Bytes};
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceResponse;
@@ -29,7 +29,7 @@ use tonic::transport::Channel;
 use tonic::{Code, Status};
 
 use super::otlp_proto::{ResourceProto, encode};
-use super::retry::{FIRST_BACKOFF, MAX_BACKOFF, MAX_RETRIES, USER_AGENT, jitter};
+use super::retry::{Retries, USER_AGENT};
 use super::stats::{FailureReason, note_partial_loss};
 use crate::otlp_transport::OtlpTransport;
 use crate::pipeline::PipelineError;
@@ -104,9 +104,7 @@ impl SpanExporter for GrpcSpanExporter {
         self.last_len.store(out.len(), Ordering::Relaxed);
         drop(batch);
         let body = Bytes::from(out);
-        let started = Instant::now();
-        let mut backoff = FIRST_BACKOFF;
-        let mut retries = 0;
+        let mut retries = Retries::new(self.timeout);
         loop {
             match self.attempt(body.clone()).await {
                 Ok(response) => {
@@ -119,15 +117,13 @@ impl SpanExporter for GrpcSpanExporter {
                     return Ok(());
                 }
                 Err(status) => {
-                    let wait = backoff + jitter();
-                    let in_time = started.elapsed() + wait < self.timeout;
-                    if retries < MAX_RETRIES && retryable(status.code()) && in_time {
-                        tokio::time::sleep(wait).await;
-                        backoff = (backoff * 2).min(MAX_BACKOFF);
-                        retries += 1;
-                        continue;
+                    let wait = retryable(status.code())
+                        .then(|| retries.next_wait(None))
+                        .flatten();
+                    match wait {
+                        Some(wait) => tokio::time::sleep(wait).await,
+                        None => return Err(error(&status)),
                     }
-                    return Err(error(&status));
                 }
             }
         }

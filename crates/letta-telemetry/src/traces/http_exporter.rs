@@ -18,7 +18,7 @@
 
 use std::io::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceResponse;
 use opentelemetry_sdk::Resource;
@@ -30,7 +30,7 @@ use reqwest::header::{CONTENT_ENCODING, CONTENT_TYPE, HeaderMap, HeaderValue, RE
 
 use super::otlp_json::{self, ResourceJson};
 use super::otlp_proto::{self, ResourceProto};
-use super::retry::{FIRST_BACKOFF, MAX_BACKOFF, MAX_RETRIES, USER_AGENT, jitter};
+use super::retry::{Retries, USER_AGENT};
 use super::stats::{FailureReason, note_partial_loss};
 use crate::otlp_transport::OtlpTransport;
 use crate::pipeline::PipelineError;
@@ -128,9 +128,7 @@ impl SpanExporter for HttpSpanExporter {
     async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
         let body = bytes::Bytes::from(self.encode(&batch)?);
         drop(batch);
-        let started = Instant::now();
-        let mut backoff = FIRST_BACKOFF;
-        let mut retries = 0;
+        let mut retries = Retries::new(self.timeout);
         loop {
             let sent = self
                 .client
@@ -166,13 +164,10 @@ impl SpanExporter for HttpSpanExporter {
             let Some(retry_after) = retry_after else {
                 return Err(failure);
             };
-            let wait = retry_after.unwrap_or(backoff + jitter());
-            if retries >= MAX_RETRIES || started.elapsed() + wait >= self.timeout {
+            let Some(wait) = retries.next_wait(retry_after) else {
                 return Err(failure);
-            }
+            };
             tokio::time::sleep(wait).await;
-            backoff = (backoff * 2).min(MAX_BACKOFF);
-            retries += 1;
         }
     }
 
