@@ -1,6 +1,8 @@
 //! The measurements and the table: medians over rounds, and each variant's
 //! added CPU against "off" (and "bare") of the same round, so that drift
-//! between rounds (other load, frequency) cancels out.
+//! between rounds (other load, frequency) cancels out. "off" is the
+//! variant's own baseline when that was measured (`off-parent`, the same
+//! requests as `unsampled-parent`).
 
 use std::fmt::Write as _;
 
@@ -93,13 +95,18 @@ pub fn table(samples: &[Sample], routes: &[Route], variants: &[Variant], unit: &
         v.map_or_else(|| "–".to_owned(), |v| format!("{v:.digits$}"))
     };
     for &route in routes {
-        let off = median_of(samples, route, Variant::Off, |s| Some(s.cost));
         for &variant in variants {
             let cpu = median_of(samples, route, variant, |s| Some(s.cost));
             if cpu.is_none() {
                 continue;
             }
-            let vs_off = paired_delta(samples, route, variant, Variant::Off);
+            // against the same requests with telemetry off, when measured
+            let baseline = [variant.baseline(), Variant::Off]
+                .into_iter()
+                .find(|&b| median_of(samples, route, b, |s| Some(s.cost)).is_some())
+                .unwrap_or(Variant::Off);
+            let off = median_of(samples, route, baseline, |s| Some(s.cost));
+            let vs_off = paired_delta(samples, route, variant, baseline);
             let pct = vs_off.zip(off).map(|(d, o)| 100.0 * d / o);
             let vs_bare = paired_delta(samples, route, variant, Variant::Bare);
             let rps = median_of(samples, route, variant, |s| Some(s.rps));
@@ -179,6 +186,37 @@ mod tests {
         assert!(
             table.contains("| read | files | 62.0 | 10.0 | 19.2 | – |"),
             "{table}"
+        );
+    }
+
+    #[test]
+    fn an_unsampled_parent_is_measured_against_the_same_requests() {
+        let samples = [
+            sample(0, Variant::Off, 50.0),
+            sample(0, Variant::OffParent, 51.0),
+            sample(0, Variant::UnsampledParent, 53.0),
+        ];
+        let variants = [Variant::Off, Variant::OffParent, Variant::UnsampledParent];
+        let with = table(&samples, &[Route::Read], &variants, "µs");
+        // +2 µs over off-parent (51), 3.9 % of it
+        assert!(
+            with.contains("| read | unsampled-parent | 53.0 | 2.0 | 3.9 | – |"),
+            "{with}"
+        );
+        // without off-parent measured, "off" is the baseline
+        let without = table(
+            &samples[..1]
+                .iter()
+                .chain(&samples[2..])
+                .cloned()
+                .collect::<Vec<_>>(),
+            &[Route::Read],
+            &variants,
+            "µs",
+        );
+        assert!(
+            without.contains("| read | unsampled-parent | 53.0 | 3.0 | 6.0 | – |"),
+            "{without}"
         );
     }
 }

@@ -10,6 +10,10 @@ pub enum Variant {
     Bare,
     /// `letta-telemetry` with `OTEL_SDK_DISABLED=true`.
     Off,
+    /// `off`, every request carrying the same unsampled `traceparent` as
+    /// `unsampled-parent`: that row's baseline, so that the cost of the
+    /// server reading one more header is not counted as telemetry.
+    OffParent,
     /// `traceidratio` 0.01 (the 1 % kept go to files).
     Ratio,
     /// The default parent-based sampler, every request carrying an
@@ -28,9 +32,10 @@ pub enum Variant {
 
 impl Variant {
     /// Every variant, in table order.
-    pub const ALL: [Variant; 8] = [
+    pub const ALL: [Variant; 9] = [
         Variant::Bare,
         Variant::Off,
+        Variant::OffParent,
         Variant::Ratio,
         Variant::UnsampledParent,
         Variant::Files,
@@ -44,6 +49,7 @@ impl Variant {
         match self {
             Variant::Bare => "bare",
             Variant::Off => "off",
+            Variant::OffParent => "off-parent",
             Variant::Ratio => "ratio-0.01",
             Variant::UnsampledParent => "unsampled-parent",
             Variant::Files => "files",
@@ -73,7 +79,9 @@ impl Variant {
         let mut env = vec![("OTEL_SERVICE_NAME", "letta-load".to_owned())];
         match self {
             Variant::Bare | Variant::UnsampledParent | Variant::Files => {}
-            Variant::Off => env.push(("OTEL_SDK_DISABLED", "true".to_owned())),
+            Variant::Off | Variant::OffParent => {
+                env.push(("OTEL_SDK_DISABLED", "true".to_owned()));
+            }
             Variant::Ratio => {
                 env.push(("OTEL_TRACES_SAMPLER", "traceidratio".to_owned()));
                 env.push(("OTEL_TRACES_SAMPLER_ARG", "0.01".to_owned()));
@@ -93,10 +101,20 @@ impl Variant {
     /// The `traceparent` the load generator sends, if any.
     pub fn traceparent(self) -> Option<&'static str> {
         match self {
-            Variant::UnsampledParent => {
+            Variant::UnsampledParent | Variant::OffParent => {
                 Some("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00")
             }
             _ => None,
+        }
+    }
+
+    /// The variant this one's added cost is measured against: the same
+    /// requests with telemetry off (`off-parent` for `unsampled-parent`,
+    /// else `off`).
+    pub fn baseline(self) -> Variant {
+        match self {
+            Variant::UnsampledParent | Variant::OffParent => Variant::OffParent,
+            _ => Variant::Off,
         }
     }
 }
