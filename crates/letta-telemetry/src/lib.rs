@@ -30,12 +30,14 @@ mod init;
 mod otlp_transport;
 mod output;
 mod pipeline;
+mod prediction;
 mod private_file;
 mod propagation;
 mod resource;
 mod rotating_file;
 mod semconv;
 mod timestamp;
+mod trace_ids;
 
 pub mod context;
 pub mod datadog;

@@ -25,7 +25,7 @@ use super::recorder::Recorder;
 use super::request_attributes::request_attributes;
 use super::request_headers::RequestHeaders;
 use crate::context::with_ctx_attributes_set;
-use crate::global::will_record;
+use crate::prediction::predict;
 use crate::timestamp::now_ms;
 
 /// The service made by [`TelemetryLayer`](super::TelemetryLayer).
@@ -105,37 +105,41 @@ where
         if let (true, Some(tracer)) = (traced, tracer) {
             let parent_cx =
                 OtelContext::map_current(|current| extract(current, &parts.headers, headers.w3c));
-            let records = will_record(parent_cx.span().span_context());
-            // A caller's decision not to record, which the sampler follows:
-            // no server span (it would record nothing, and its id would
-            // reach no backend). The request runs in the caller's span
-            // context; its children see the same decision and trace id.
-            if records == Some(false) && parent_cx.span().span_context().is_valid() {
-                parent = Some(parent_cx);
-            } else {
-                let name = match (records, endpoint) {
-                    (Some(false), _) => Cow::Borrowed(""),
-                    (_, Some(endpoint)) => Cow::Borrowed(endpoint.name()),
-                    (_, None) => full_name!(),
-                };
-                let mut builder = tracer.span_builder(name).with_kind(SpanKind::Server);
-                let prebuilt = records == Some(true);
-                if prebuilt {
-                    builder = builder.with_attributes(attributes!());
-                }
-                let mut started = builder.start_with_context(tracer, &parent_cx);
-                if started.is_recording() {
-                    if !prebuilt {
-                        if records == Some(false) {
-                            // the sampler decided otherwise than predicted
-                            started.update_name(full_name!());
-                        }
-                        started.set_attributes(attributes!());
+            let prediction = predict(&parent_cx);
+            let records = prediction.records;
+            // A span known to record nothing (a caller's decision not to
+            // record that the sampler follows, or a root the ratio sampler
+            // drops): no server span (its id would reach no backend). The
+            // request runs in the context the prediction gives; its children
+            // see the same decision and trace id.
+            match prediction.unrecorded_context(parent_cx) {
+                Ok(unrecorded) => parent = Some(unrecorded),
+                Err(parent_cx) => {
+                    let name = match (records, endpoint) {
+                        (Some(false), _) => Cow::Borrowed(""),
+                        (_, Some(endpoint)) => Cow::Borrowed(endpoint.name()),
+                        (_, None) => full_name!(),
+                    };
+                    let mut builder = tracer.span_builder(name).with_kind(SpanKind::Server);
+                    let prebuilt = records == Some(true);
+                    if prebuilt {
+                        builder = builder.with_attributes(attributes!());
                     }
-                    capture = wants_capture(&parts, config);
+                    let mut started =
+                        prediction.start(|| builder.start_with_context(tracer, &parent_cx));
+                    if started.is_recording() {
+                        if !prebuilt {
+                            if records == Some(false) {
+                                // the sampler decided otherwise than predicted
+                                started.update_name(full_name!());
+                            }
+                            started.set_attributes(attributes!());
+                        }
+                        capture = wants_capture(&parts, config);
+                    }
+                    span = Some(started);
+                    parent = Some(parent_cx);
                 }
-                span = Some(started);
-                parent = Some(parent_cx);
             }
         }
 

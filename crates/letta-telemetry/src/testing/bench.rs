@@ -44,6 +44,7 @@ pub fn install_void_tracer() -> bool {
         crate::global::install_tracer(
             provider.tracer(crate::traces::TRACER_NAME),
             Some(crate::settings::SamplerSetting::ParentBasedAlwaysOn),
+            false,
         );
         opentelemetry::global::set_tracer_provider(provider);
         crate::traces::install_propagators();

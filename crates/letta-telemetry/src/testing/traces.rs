@@ -70,6 +70,7 @@ pub fn install_span_recorder() -> SpanRecorder {
             crate::global::install_tracer(
                 provider.tracer("letta"),
                 Some(crate::settings::SamplerSetting::ParentBasedAlwaysOn),
+                false,
             );
             opentelemetry::global::set_tracer_provider(provider);
             crate::traces::install_propagators();

@@ -9,6 +9,7 @@ use super::meta::FnMeta;
 use super::outcome::{Outcome, panic_message};
 use super::params::Params;
 use crate::exception::record_exception;
+use crate::prediction::predict;
 
 /// A started call: the context holding its span.
 #[derive(Debug)]
@@ -48,25 +49,32 @@ fn start_on(
     capture: impl FnOnce(&mut Params<'_>),
 ) -> Call {
     let parent = Context::current();
-    // Under a parent that records nothing, when the sampler is known to
-    // follow it: no span of its own (it would record nothing either, and
-    // its span id would reach no backend). The call runs in the parent's
-    // context: children see the same decision and trace id.
-    let parent_span = parent.span().span_context().clone();
-    if parent_span.is_valid() && crate::global::will_record(&parent_span) == Some(false) {
-        return Call {
-            cx: parent,
-            meta,
-            recording: false,
-        };
-    }
+    // A span known to record nothing (under a parent that records nothing
+    // and that the sampler follows, or a root the ratio sampler drops): no
+    // span of its own (its span id would reach no backend). The call runs
+    // in the context the prediction gives: children see the same decision
+    // and trace id.
+    let prediction = predict(&parent);
+    let parent = match prediction.unrecorded_context(parent) {
+        Ok(cx) => {
+            return Call {
+                cx,
+                meta,
+                recording: false,
+            };
+        }
+        Err(parent) => parent,
+    };
     let mut builder = SpanBuilder::from_name(meta.span_name(self_type));
-    if likely_sampled(&parent) {
+    if prediction
+        .records
+        .unwrap_or_else(|| likely_sampled(&parent))
+    {
         // The span's own attribute list, sized once for the parameters; the
         // sampler sees it empty (nothing is formatted before the decision).
         builder.attributes = Some(Vec::with_capacity(meta.attribute_capacity()));
     }
-    let mut span = tracer.build_with_context(builder, &parent);
+    let mut span = prediction.start(|| tracer.build_with_context(builder, &parent));
     if span.is_recording() {
         Params::capture(&mut span, capture);
         Call {

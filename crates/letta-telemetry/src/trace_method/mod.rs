@@ -140,6 +140,6 @@ pub mod __private {
     /// Installs `tracer` as the process tracer (once per process), for
     /// benchmarks and tests that need their own sampler or exporter.
     pub fn install_tracer(tracer: opentelemetry_sdk::trace::SdkTracer) -> bool {
-        crate::global::install_tracer(tracer, None)
+        crate::global::install_tracer(tracer, None, false)
     }
 }

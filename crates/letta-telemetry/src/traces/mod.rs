@@ -59,6 +59,7 @@ pub(crate) use processor::LOG_TARGET;
 use crate::output::Output;
 use crate::pipeline::{Pipeline, PipelineError};
 use crate::settings::SamplerSetting;
+use crate::trace_ids::PresetIdGenerator;
 
 /// Name of the instrumentation scope of the spans this crate creates.
 pub const TRACER_NAME: &str = "letta";
@@ -78,12 +79,15 @@ pub(crate) fn install(
     let datadog = config.datadog.as_ref().and_then(|dd| {
         crate::datadog::tracer_provider(dd, config.sampler, resource, processor.clone())
     });
+    // Our own provider takes root trace ids drawn beforehand, so that a
+    // ratio sampler's decision is known before a span starts.
     let (provider, own_sampler, datadog_propagator) = match datadog {
         Some((provider, propagator)) => (provider, None, Some(propagator)),
         None => {
             let limits = &config.span_limits;
             let provider = SdkTracerProvider::builder()
                 .with_sampler(sampler(config.sampler))
+                .with_id_generator(PresetIdGenerator::default())
                 .with_max_attributes_per_span(limits.attribute_count)
                 .with_max_events_per_span(limits.event_count)
                 .with_max_links_per_span(limits.link_count)
@@ -95,7 +99,8 @@ pub(crate) fn install(
             (provider, Some(config.sampler), None)
         }
     };
-    if !crate::global::install_tracer(provider.tracer(TRACER_NAME), own_sampler) {
+    let preset_ids = own_sampler.is_some();
+    if !crate::global::install_tracer(provider.tracer(TRACER_NAME), own_sampler, preset_ids) {
         processor.shutdown_until(Instant::now() + Duration::from_millis(100));
         return Err(PipelineError::AlreadyInstalled);
     }
