@@ -12,7 +12,6 @@
 //!
 //! [`otlp_proto`]: super::otlp_proto
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::{BufMut as _, Bytes};
@@ -28,6 +27,7 @@ use tonic::metadata::MetadataMap;
 use tonic::transport::Channel;
 use tonic::{Code, Status};
 
+use super::encode_buffer::EncodeBuffer;
 use super::otlp_proto::{ResourceProto, encode};
 use super::retry::{Retries, USER_AGENT};
 use super::stats::{FailureReason, note_partial_loss};
@@ -44,8 +44,8 @@ pub(crate) struct GrpcSpanExporter {
     metadata: MetadataMap,
     resource: ResourceProto,
     timeout: Duration,
-    /// The size of the last request: the next one's buffer.
-    last_len: AtomicUsize,
+    /// Sizes each request's buffer from the last one's.
+    buffer: EncodeBuffer,
 }
 
 impl GrpcSpanExporter {
@@ -70,7 +70,7 @@ impl GrpcSpanExporter {
             metadata,
             resource: ResourceProto::default(),
             timeout: transport.timeout(),
-            last_len: AtomicUsize::new(0),
+            buffer: EncodeBuffer::default(),
         })
     }
 
@@ -99,9 +99,9 @@ impl GrpcSpanExporter {
 
 impl SpanExporter for GrpcSpanExporter {
     async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
-        let mut out = Vec::with_capacity(self.last_len.load(Ordering::Relaxed));
+        let mut out = self.buffer.for_spans(batch.len());
         encode(&mut out, &self.resource, &batch);
-        self.last_len.store(out.len(), Ordering::Relaxed);
+        self.buffer.note(out.len(), batch.len());
         drop(batch);
         let body = Bytes::from(out);
         let mut retries = Retries::new(self.timeout);

@@ -17,7 +17,6 @@
 //! [`otlp_json`]: super::otlp_json
 
 use std::io::Write as _;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceResponse;
@@ -28,6 +27,7 @@ use prost::Message as _;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_ENCODING, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
 
+use super::encode_buffer::EncodeBuffer;
 use super::otlp_json::{self, ResourceJson};
 use super::otlp_proto::{self, ResourceProto};
 use super::retry::{Retries, USER_AGENT};
@@ -52,8 +52,8 @@ pub(crate) struct HttpSpanExporter {
     body: Body,
     gzip: bool,
     timeout: Duration,
-    /// The size of the last request: the next one's buffer.
-    last_len: AtomicUsize,
+    /// Sizes each request's buffer from the last one's.
+    buffer: EncodeBuffer,
 }
 
 impl HttpSpanExporter {
@@ -87,18 +87,18 @@ impl HttpSpanExporter {
             },
             gzip: transport.gzip(),
             timeout: transport.timeout(),
-            last_len: AtomicUsize::new(0),
+            buffer: EncodeBuffer::default(),
         })
     }
 
     /// The request body of `batch`, gzipped when configured.
     fn encode(&self, batch: &[SpanData]) -> Result<Vec<u8>, OTelSdkError> {
-        let mut out = Vec::with_capacity(self.last_len.load(Ordering::Relaxed));
+        let mut out = self.buffer.for_spans(batch.len());
         match &self.body {
             Body::Protobuf(resource) => otlp_proto::encode(&mut out, resource, batch),
             Body::Json(resource) => otlp_json::encode(&mut out, resource, batch),
         }
-        self.last_len.store(out.len(), Ordering::Relaxed);
+        self.buffer.note(out.len(), batch.len());
         if !self.gzip {
             return Ok(out);
         }

@@ -20,6 +20,8 @@
 
 mod classify;
 mod config;
+#[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
+mod encode_buffer;
 mod file_exporter;
 #[cfg(feature = "otlp-grpc")]
 mod grpc_exporter;

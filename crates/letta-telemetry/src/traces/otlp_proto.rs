@@ -161,10 +161,69 @@ fn context_ids(out: &mut Vec<u8>, cx: &SpanContext) {
 
 /// A `KeyValue` message as field `field`.
 fn key_value(out: &mut Vec<u8>, field: u32, key: &str, value: &Value) {
+    if small_key_value(out, field, key, value) {
+        return;
+    }
     message(out, field, |out| {
         string(out, 1, key);
         message(out, 2, |out| any_value_body(out, value));
     });
+}
+
+/// Largest body whose length is one varint byte.
+const ONE_BYTE: usize = 0x7f;
+
+/// [`key_value`] for the common attribute: a scalar value (string, integer,
+/// boolean, double) in a `KeyValue` of at most 127 bytes, in a field below
+/// 16. Every length is then one byte and known up front, so the headers
+/// are written whole instead of byte by byte with a length kept back and
+/// filled in (this is most of an encoded span). Returns `false`, writing
+/// nothing, for any other attribute.
+fn small_key_value(out: &mut Vec<u8>, field: u32, key: &str, value: &Value) -> bool {
+    let mut number = [0u8; 10];
+    let (value_tag, scalar): (u8, &[u8]) = match value {
+        Value::String(s) => (1 << 3 | LEN as u8, s.as_str().as_bytes()),
+        Value::I64(i) => (3 << 3 | VARINT as u8, varint_bytes(&mut number, *i as u64)),
+        Value::Bool(b) => (2 << 3 | VARINT as u8, if *b { &[1] } else { &[0] }),
+        Value::F64(f) => {
+            number[..8].copy_from_slice(&f.to_bits().to_le_bytes());
+            (4 << 3 | FIXED64 as u8, &number[..8])
+        }
+        _ => return false,
+    };
+    // a string carries its length; the other scalars are their bytes
+    let is_string = matches!(value, Value::String(_));
+    let any_value_len = 1 + usize::from(is_string) + scalar.len();
+    let key_len = if key.is_empty() { 0 } else { 2 + key.len() };
+    let body_len = key_len + 2 + any_value_len;
+    if field >= 16 || body_len > ONE_BYTE {
+        return false;
+    }
+    // all lengths below 128: the casts are exact
+    out.reserve(2 + body_len);
+    out.extend_from_slice(&[(field << 3 | LEN) as u8, body_len as u8]);
+    if !key.is_empty() {
+        out.extend_from_slice(&[1 << 3 | LEN as u8, key.len() as u8]);
+        out.extend_from_slice(key.as_bytes());
+    }
+    out.extend_from_slice(&[2 << 3 | LEN as u8, any_value_len as u8, value_tag]);
+    if is_string {
+        out.push(scalar.len() as u8);
+    }
+    out.extend_from_slice(scalar);
+    true
+}
+
+/// The varint bytes of `n`, written into `buf`.
+fn varint_bytes(buf: &mut [u8; 10], mut n: u64) -> &[u8] {
+    let mut len = 0;
+    while n >= 0x80 {
+        buf[len] = n as u8 | 0x80;
+        n >>= 7;
+        len += 1;
+    }
+    buf[len] = n as u8;
+    &buf[..=len]
 }
 
 /// The body of an `AnyValue`: its one `oneof` member, always written.

@@ -150,6 +150,26 @@ fn writes_the_same_bytes_as_the_proto_and_prost_path() {
 }
 
 #[test]
+fn attributes_around_the_one_byte_length_limit_are_the_same_bytes() {
+    // keys and values whose KeyValue is just under, at and over 127 bytes
+    // (the encoder's small path), integers of every varint width
+    let resource = Resource::builder_empty().build();
+    let mut attributes = Vec::new();
+    for key_len in [0, 1, 60, 120, 125, 126, 127, 128, 200] {
+        for value_len in [0, 1, 60, 118, 119, 120, 121, 122, 123, 127, 128] {
+            attributes.push(KeyValue::new("k".repeat(key_len), "v".repeat(value_len)));
+        }
+        for n in [0, 1, 127, 128, 1 << 40, i64::MAX, -1, i64::MIN] {
+            attributes.push(KeyValue::new("k".repeat(key_len), n));
+        }
+        attributes.push(KeyValue::new("k".repeat(key_len), true));
+        attributes.push(KeyValue::new("k".repeat(key_len), -0.0));
+    }
+    let spans = vec![sample_span("limits", attributes)];
+    assert_eq!(ours(&resource, &spans), reference(&resource, &spans));
+}
+
+#[test]
 fn decodes_back_into_the_spans() {
     let resource = Resource::builder_empty()
         .with_attributes([KeyValue::new("service.name", "svc")])

@@ -100,7 +100,11 @@ impl<E: SpanExporter> Worker<E> {
     fn export_queued(&mut self, deadline: Option<Instant>) {
         let mut left = self.shared.depth.spans.load(Ordering::Relaxed);
         let limit = self.config.max_request_bytes;
-        let mut batch: Vec<SpanData> = Vec::new();
+        // sized up front: a batch of SpanData grown by doubling is copied
+        // (~370 bytes a span) at each step
+        let max_batch = self.config.max_batch_spans;
+        let batch_capacity = move |left: usize| left.min(max_batch);
+        let mut batch: Vec<SpanData> = Vec::with_capacity(batch_capacity(left));
         let mut scopes: Vec<InstrumentationScope> = Vec::new();
         let mut batch_bytes = self.envelope_bytes;
         while left > 0 {
@@ -121,7 +125,9 @@ impl<E: SpanExporter> Worker<E> {
                 && (batch.len() >= self.config.max_batch_spans
                     || batch_bytes + scope_bytes + bytes > limit);
             if sent {
-                self.send(std::mem::take(&mut batch), batch_bytes, deadline);
+                let full =
+                    std::mem::replace(&mut batch, Vec::with_capacity(batch_capacity(left + 1)));
+                self.send(full, batch_bytes, deadline);
                 scopes.clear();
                 batch_bytes = self.envelope_bytes;
             }
