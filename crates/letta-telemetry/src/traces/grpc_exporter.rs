@@ -26,6 +26,7 @@ use tonic::codec::{
 use tonic::metadata::MetadataMap;
 use tonic::transport::Channel;
 use tonic::{Code, Status};
+use tonic_types::StatusExt as _;
 
 use super::encode_buffer::EncodeBuffer;
 use super::otlp_proto::{ResourceProto, encode};
@@ -117,9 +118,10 @@ impl SpanExporter for GrpcSpanExporter {
                     return Ok(());
                 }
                 Err(status) => {
-                    let wait = retryable(status.code())
-                        .then(|| retries.next_wait(None))
-                        .flatten();
+                    let wait = match next_step(&status) {
+                        Next::Retry { after } => retries.next_wait(after),
+                        Next::GiveUp => None,
+                    };
                     match wait {
                         Some(wait) => tokio::time::sleep(wait).await,
                         None => return Err(error(&status)),
@@ -134,10 +136,34 @@ impl SpanExporter for GrpcSpanExporter {
     }
 }
 
-/// Whether the OTLP specification has a failure with `code` retried.
-/// `RESOURCE_EXHAUSTED` is retryable only with the server's `RetryInfo`;
-/// this exporter leaves it to the export worker, which reads it as "too
-/// large" and splits the request.
+/// What to do after a failed attempt.
+#[derive(Debug, PartialEq)]
+enum Next {
+    /// Try again, after the collector's `RetryInfo` delay if it gave one
+    /// (else the backoff's).
+    Retry { after: Option<Duration> },
+    /// Report the failure.
+    GiveUp,
+}
+
+/// The OTLP specification's rule: the codes [`retryable`] are retried,
+/// `RESOURCE_EXHAUSTED` only when the collector sent `RetryInfo` (it is
+/// throttling; without it the request is too large, and the export worker
+/// splits it); a `RetryInfo` delay is honoured whatever the code.
+fn next_step(status: &Status) -> Next {
+    let hint = status.get_details_retry_info();
+    let throttled = status.code() == Code::ResourceExhausted && hint.is_some();
+    if retryable(status.code()) || throttled {
+        Next::Retry {
+            after: hint.and_then(|info| info.retry_delay),
+        }
+    } else {
+        Next::GiveUp
+    }
+}
+
+/// Whether the OTLP specification has a failure with `code` retried
+/// (`RESOURCE_EXHAUSTED` aside: see [`next_step`]).
 fn retryable(code: Code) -> bool {
     matches!(
         code,
@@ -154,7 +180,16 @@ fn retryable(code: Code) -> bool {
 /// (`… gRPC code: <Code>`, then the transport error's causes). The status
 /// message is left out: a collector may echo credentials in it.
 fn error(status: &Status) -> OTelSdkError {
-    let mut message = format!("gRPC export failed with gRPC code: {:?}", status.code());
+    let mut message =
+        if next_step(status) != Next::GiveUp && status.code() == Code::ResourceExhausted {
+            // throttled until the timeout: the collector is busy, the request
+            // is not too large (which is what a bare RESOURCE_EXHAUSTED means)
+            "gRPC export failed with gRPC code: Unavailable (ResourceExhausted with RetryInfo: \
+         the collector kept throttling)"
+                .to_owned()
+        } else {
+            format!("gRPC export failed with gRPC code: {:?}", status.code())
+        };
     let mut source = std::error::Error::source(status);
     while let Some(cause) = source {
         message.push_str(": ");
@@ -225,6 +260,7 @@ impl Decoder for RawCodec {
 
 #[cfg(test)]
 mod tests {
+    use super::super::classify::classify;
     use super::*;
 
     #[test]
@@ -234,6 +270,56 @@ mod tests {
         assert!(!retryable(Code::InvalidArgument));
         assert!(!retryable(Code::Unauthenticated));
         assert!(!retryable(Code::ResourceExhausted));
+    }
+
+    #[test]
+    fn resource_exhausted_is_retried_only_when_the_collector_sends_retry_info() {
+        use tonic_types::ErrorDetails;
+        let throttled = Status::with_error_details(
+            Code::ResourceExhausted,
+            "slow down",
+            ErrorDetails::with_retry_info(Some(Duration::from_millis(250))),
+        );
+        assert_eq!(
+            next_step(&throttled),
+            Next::Retry {
+                after: Some(Duration::from_millis(250))
+            }
+        );
+        // given up on after the timeout: reported as a busy collector, not
+        // as a request too large (which the worker would split)
+        let failure = error(&throttled);
+        assert_eq!(classify(&failure), FailureReason::Unavailable, "{failure}");
+        let too_large = Status::resource_exhausted("message larger than max");
+        assert_eq!(next_step(&too_large), Next::GiveUp);
+        assert!(
+            error(&too_large)
+                .to_string()
+                .contains("gRPC code: ResourceExhausted")
+        );
+        // a RetryInfo delay is honoured on any retryable code
+        let unavailable = Status::with_error_details(
+            Code::Unavailable,
+            "restarting",
+            ErrorDetails::with_retry_info(Some(Duration::from_secs(2))),
+        );
+        assert_eq!(
+            next_step(&unavailable),
+            Next::Retry {
+                after: Some(Duration::from_secs(2))
+            }
+        );
+        assert_eq!(
+            next_step(&Status::unavailable("down")),
+            Next::Retry { after: None }
+        );
+        // and does not make other codes retryable
+        let invalid = Status::with_error_details(
+            Code::InvalidArgument,
+            "bad",
+            ErrorDetails::with_retry_info(Some(Duration::from_secs(1))),
+        );
+        assert_eq!(next_step(&invalid), Next::GiveUp);
     }
 
     #[test]

@@ -17,7 +17,7 @@
 //! [`otlp_json`]: super::otlp_json
 
 use std::io::Write as _;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceResponse;
 use opentelemetry_sdk::Resource;
@@ -204,16 +204,20 @@ fn retryable(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
 
-/// The collector's `Retry-After`, in seconds (the date form is not read).
+/// The collector's `Retry-After`: seconds, or an HTTP date (the time
+/// until it; a date already past means now).
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let seconds: u64 = headers
-        .get(RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    Some(Duration::from_secs(seconds))
+    retry_after_at(headers, SystemTime::now())
+}
+
+/// [`retry_after`] with the clock read at `now`.
+fn retry_after_at(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// The error of a request that got no answer, in the form the export
@@ -265,7 +269,7 @@ mod tests {
     }
 
     #[test]
-    fn reads_retry_after_in_seconds_only() {
+    fn reads_retry_after_in_seconds_or_as_a_date() {
         let mut headers = HeaderMap::new();
         assert_eq!(retry_after(&headers), None);
         headers.insert(RETRY_AFTER, HeaderValue::from_static("3"));
@@ -274,6 +278,15 @@ mod tests {
             RETRY_AFTER,
             HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
         );
+        let date = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
+        let before = date - Duration::from_secs(90);
+        assert_eq!(
+            retry_after_at(&headers, before),
+            Some(Duration::from_secs(90))
+        );
+        // a date already past: retry at once
+        assert_eq!(retry_after(&headers), Some(Duration::ZERO));
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&headers), None);
     }
 

@@ -157,8 +157,10 @@ fn escapes_at_every_offset_of_the_eight_byte_scan() {
     ] {
         for len in 0..40 {
             for at in 0..len {
+                // and a second one further on, in the same word or another
+                let second = at + 1 + (at * 7 + 3) % 9;
                 let s: String = (0..len)
-                    .map(|i| if i == at { special } else { 'a' })
+                    .map(|i| if i == at || i == second { special } else { 'a' })
                     .collect();
                 let mut out = Vec::new();
                 string(&mut out, &s);
