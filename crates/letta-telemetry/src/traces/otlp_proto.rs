@@ -286,19 +286,12 @@ fn message(out: &mut Vec<u8>, field: u32, body: impl FnOnce(&mut Vec<u8>)) {
         out[at] = len as u8;
         return;
     }
-    let mut prefix = [0u8; 10];
-    let mut n = len;
-    let mut width = 0;
-    while n >= 0x80 {
-        prefix[width] = n as u8 | 0x80;
-        n >>= 7;
-        width += 1;
-    }
-    prefix[width] = n as u8;
-    width += 1;
+    let mut buf = [0u8; 10];
+    let prefix = varint_bytes(&mut buf, len as u64);
+    let width = prefix.len();
     out.resize(out.len() + width - 1, 0);
     out.copy_within(at + 1..at + 1 + len, at + width);
-    out[at..at + width].copy_from_slice(&prefix[..width]);
+    out[at..at + width].copy_from_slice(prefix);
 }
 
 /// A string field, left out when empty.
