@@ -21,7 +21,7 @@
 //! is recovered, never reported.
 
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, IoSlice, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -31,9 +31,6 @@ use crate::private_file::open_private_append;
 
 /// Least time between two attempts to open a file that could not be opened.
 pub const REOPEN_INTERVAL: Duration = Duration::from_secs(5);
-
-/// Buffers larger than this are not kept between lines.
-const SCRATCH_KEEP: usize = 1 << 20;
 
 /// An append-only file that rotates itself at `max_bytes`, keeping
 /// `backups` copies; shared between threads (records never interleave).
@@ -69,8 +66,6 @@ struct State {
     out: Option<File>,
     size: u64,
     last_open_attempt: Instant,
-    /// A line and its newline, written with one call.
-    scratch: Vec<u8>,
 }
 
 impl std::fmt::Debug for RotatingFileWriter {
@@ -127,7 +122,6 @@ impl RotatingFileWriter {
                     out,
                     size,
                     last_open_attempt: Instant::now(),
-                    scratch: Vec::new(),
                 }),
             }),
         }
@@ -180,15 +174,11 @@ impl RotatingFileWriter {
         let Some(out) = state.out.as_mut() else {
             return Err(unavailable(&self.inner.path));
         };
-        let bytes = if newline {
-            state.scratch.clear();
-            state.scratch.extend_from_slice(record);
-            state.scratch.push(b'\n');
-            &state.scratch[..]
-        } else {
-            record
-        };
-        if let Err(e) = out.write_all(bytes) {
+        // The line and its newline in one system call, without copying the
+        // line (a batch of spans is hundreds of kilobytes).
+        let mut parts = [IoSlice::new(record), IoSlice::new(b"\n")];
+        let parts = &mut parts[..if newline { 2 } else { 1 }];
+        if let Err(e) = write_all_vectored(out, parts) {
             // Cut a partial record back off; if even that fails, the next
             // write starts a line of its own after the torn one.
             if out.set_len(state.size).is_err() {
@@ -198,9 +188,6 @@ impl RotatingFileWriter {
             return Err(e);
         }
         state.size = state.size.saturating_add(len);
-        if state.scratch.capacity() > SCRATCH_KEEP {
-            state.scratch = Vec::new();
-        }
         Ok(())
     }
 
@@ -251,6 +238,22 @@ impl RotatingFileWriter {
         state.size = 0;
         Ok(())
     }
+}
+
+/// Writes every byte of `parts` in order, in as few calls as the OS takes
+/// (`Write::write_all_vectored`, which is not stable yet).
+fn write_all_vectored(out: &mut File, mut parts: &mut [IoSlice<'_>]) -> io::Result<()> {
+    // (empty parts first: writing nothing is not "wrote zero")
+    IoSlice::advance_slices(&mut parts, 0);
+    while !parts.is_empty() {
+        match out.write_vectored(parts) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => IoSlice::advance_slices(&mut parts, n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// The log face: each `write` is one whole record (the log writers hand
@@ -321,6 +324,23 @@ mod tests {
         assert!(read(&dir.path().join("sub/t.json.1")).contains("{\"i\":7}"));
         assert!(!read(&dir.path().join("sub/t.json.2")).is_empty());
         assert!(!dir.path().join("sub/t.json.3").exists());
+        Ok(())
+    }
+
+    #[test]
+    fn lines_and_records_are_written_whole_in_order() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("t.json");
+        let mut f = RotatingFileWriter::open(&path, 0, 1)?;
+        let big: Vec<u8> = (0..600_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        f.write_line(&big)?;
+        f.write_line(b"")?;
+        assert_eq!(f.write(b"")?, 0);
+        f.write_all(b"rec")?;
+        f.write_line(b"end")?;
+        let mut expected = big;
+        expected.extend_from_slice(b"\n\nrecend\n");
+        assert_eq!(std::fs::read(&path)?, expected);
         Ok(())
     }
 

@@ -36,6 +36,7 @@ mod otlp_proto;
 mod processor;
 #[cfg(any(feature = "otlp-grpc", feature = "otlp-http"))]
 mod retry;
+mod scopes;
 // The size estimates and the cut are internal; the `testing` feature shows
 // them to this crate's tests and benchmarks (`testing::size`).
 pub(crate) mod size;

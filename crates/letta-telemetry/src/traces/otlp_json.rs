@@ -18,6 +18,7 @@ use opentelemetry_proto::transform::common::tonic::ResourceAttributesWithSchema;
 use opentelemetry_sdk::trace::SpanData;
 
 use super::otlp_fields::{flags, nanos, span_kind};
+use super::scopes::{distinct_scopes, spans_of};
 
 /// The resource's part of every line, encoded once per resource.
 #[derive(Debug, Clone)]
@@ -58,14 +59,7 @@ impl ResourceJson {
 /// scope entry per distinct scope, in order of first appearance) to `out`.
 pub(crate) fn encode(out: &mut Vec<u8>, resource: &ResourceJson, spans: &[SpanData]) {
     out.extend_from_slice(&resource.prefix);
-    // Scopes in order of first appearance; a batch holds a handful.
-    let mut scopes: Vec<&InstrumentationScope> = Vec::new();
-    for span in spans {
-        if !scopes.contains(&&span.instrumentation_scope) {
-            scopes.push(&span.instrumentation_scope);
-        }
-    }
-    for (i, scope) in scopes.iter().enumerate() {
+    for (i, scope) in distinct_scopes(spans).into_iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
@@ -73,7 +67,7 @@ pub(crate) fn encode(out: &mut Vec<u8>, resource: &ResourceJson, spans: &[SpanDa
         scope_body(out, scope);
         out.extend_from_slice(br#","spans":["#);
         let mut first = true;
-        for span in spans.iter().filter(|s| s.instrumentation_scope == **scope) {
+        for span in spans_of(spans, scope) {
             if !std::mem::take(&mut first) {
                 out.push(b',');
             }

@@ -21,6 +21,7 @@ use opentelemetry_sdk::Resource;
 use opentelemetry_sdk::trace::SpanData;
 
 use super::otlp_fields::{flags, nanos, span_kind};
+use super::scopes::{distinct_scopes, spans_of};
 
 /// Wire types.
 const VARINT: u32 = 0;
@@ -70,18 +71,11 @@ pub(crate) fn encode(out: &mut Vec<u8>, resource: &ResourceProto, spans: &[SpanD
     // ExportTraceServiceRequest.resource_spans
     message(out, 1, |out| {
         out.extend_from_slice(&resource.resource);
-        // Scopes in order of first appearance; a batch holds a handful.
-        let mut scopes: Vec<&InstrumentationScope> = Vec::new();
-        for span in spans {
-            if !scopes.contains(&&span.instrumentation_scope) {
-                scopes.push(&span.instrumentation_scope);
-            }
-        }
-        for scope in scopes {
+        for scope in distinct_scopes(spans) {
             // ResourceSpans.scope_spans
             message(out, 2, |out| {
                 message(out, 1, |out| scope_body(out, scope));
-                for span in spans.iter().filter(|s| s.instrumentation_scope == *scope) {
+                for span in spans_of(spans, scope) {
                     message(out, 2, |out| span_body(out, span));
                 }
                 string(out, 3, scope.schema_url().unwrap_or_default());

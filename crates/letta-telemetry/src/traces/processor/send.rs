@@ -10,6 +10,7 @@ use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 
 use super::worker::Worker;
 use crate::traces::classify::classify;
+use crate::traces::scopes::contains;
 use crate::traces::size::{scope_size_upper_bound, span_size_upper_bound, truncate_span};
 use crate::traces::stats::{ExportStats, FailureReason, take_partial_loss};
 
@@ -91,7 +92,7 @@ impl<E: SpanExporter> Worker<E> {
         let mut scopes: Vec<&InstrumentationScope> = Vec::new();
         let mut n = self.envelope_bytes;
         for s in spans {
-            if !scopes.contains(&&s.instrumentation_scope) {
+            if !contains(&scopes, &s.instrumentation_scope) {
                 n += scope_size_upper_bound(&s.instrumentation_scope);
                 scopes.push(&s.instrumentation_scope);
             }

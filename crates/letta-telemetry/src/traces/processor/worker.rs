@@ -15,6 +15,7 @@ use super::config::BatchConfig;
 use super::queue::{Control, Queued, Shared};
 use super::{ENVELOPE_RESERVE, LOG_TARGET};
 use crate::deadline::ExportDeadline;
+use crate::traces::scopes::contains;
 use crate::traces::size::{resource_size_upper_bound, scope_size_upper_bound};
 use crate::traces::stats::FailureReason;
 use crate::traces::tls_probe::speaks_tls;
@@ -114,8 +115,7 @@ impl<E: SpanExporter> Worker<E> {
             left -= 1;
             self.shared.depth.spans.fetch_sub(1, Ordering::Relaxed);
             self.shared.depth.bytes.fetch_sub(bytes, Ordering::Relaxed);
-            // (one comparison per span: scopes compare field by field)
-            let known = scopes.contains(&span.instrumentation_scope);
+            let known = contains(&scopes, &span.instrumentation_scope);
             let scope_bytes = if known {
                 0
             } else {
