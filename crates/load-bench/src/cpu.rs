@@ -59,6 +59,36 @@ pub fn own_threads_cpu_nanos() -> anyhow::Result<Vec<(u32, u64)>> {
     Ok(threads)
 }
 
+/// Context switches so far (voluntary and involuntary) of every live
+/// thread of process `pid`, from `/proc/<pid>/task/*/status`. On the
+/// reference server they are most of its CPU (the kernel's part), so a
+/// row whose switches per request moved is a row whose CPU moved for
+/// scheduling reasons, not for its own work.
+pub fn context_switches(pid: u32) -> anyhow::Result<u64> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(format!("/proc/{pid}/task"))? {
+        // a thread that ended since the listing has no file: skipped
+        if let Ok(status) = std::fs::read_to_string(entry?.path().join("status")) {
+            total += parse_switches(&status);
+        }
+    }
+    Ok(total)
+}
+
+/// `voluntary_ctxt_switches` + `nonvoluntary_ctxt_switches` of a
+/// `/proc/.../status` text (0 for what is missing).
+fn parse_switches(status: &str) -> u64 {
+    status
+        .lines()
+        .filter_map(|line| {
+            let value = line
+                .strip_prefix("voluntary_ctxt_switches:")
+                .or_else(|| line.strip_prefix("nonvoluntary_ctxt_switches:"))?;
+            value.trim().parse::<u64>().ok()
+        })
+        .sum()
+}
+
 /// Resident memory (`VmRSS`) of this process, in bytes.
 pub fn own_rss_bytes() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -90,6 +120,13 @@ mod tests {
     }
 
     #[test]
+    fn switches_sum_both_kinds() {
+        let status = "Name:\tx\nvoluntary_ctxt_switches:\t7\nnonvoluntary_ctxt_switches:\t3\n";
+        assert_eq!(parse_switches(status), 10);
+        assert_eq!(parse_switches("Name:\tx\n"), 0);
+    }
+
+    #[test]
     fn own_process_time_grows_with_work() {
         let pid = std::process::id();
         let before = cpu_micros(pid).expect("own stat");
@@ -99,6 +136,9 @@ mod tests {
             x = std::hint::black_box(x.wrapping_add(1));
         }
         assert!(cpu_micros(pid).expect("own stat") > before);
+        let switches = context_switches(pid).expect("own switches");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert!(context_switches(pid).expect("own switches") > switches);
         assert!(peak_rss_kib(pid).is_some_and(|k| k > 0));
         assert!(own_rss_bytes().is_some_and(|b| b > 0));
         let threads = own_threads_cpu_nanos().expect("own threads");

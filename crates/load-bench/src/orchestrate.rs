@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use test_peers::{PeerProcess, Rotel};
 
-use crate::cpu::{cpu_micros, peak_rss_kib};
+use crate::cpu::{context_switches, cpu_micros, peak_rss_kib};
 use crate::load::{Limit, Target, create_agent, drive};
 use crate::profile::{Profiler, callgrind_control, callgrind_dump, callgrind_total};
 use crate::report::{Sample, table};
@@ -210,11 +210,13 @@ fn measure(
         if args.callgrind {
             callgrind_control(pid, "--zero")?;
         }
+        let switches_before = context_switches(pid)?;
         let cpu_before = cpu_micros(pid)?;
         let started = Instant::now();
         let tally = drive(&target, args.connections, measured).await;
         let elapsed = started.elapsed().as_secs_f64();
         let mut cost = (cpu_micros(pid)? - cpu_before) as f64;
+        let switches = context_switches(pid)?.saturating_sub(switches_before);
         if let Some(profile) = profile {
             profile.finish()?;
         }
@@ -232,10 +234,10 @@ fn measure(
                 std::fs::copy(&dump, keep.join(format!("{name}.callgrind")))?;
             }
         }
-        anyhow::Ok((warm, tally, elapsed, cost))
+        anyhow::Ok((warm, tally, elapsed, cost, switches))
     });
     let rss = peak_rss_kib(pid).map(|k| k as f64 / 1024.0);
-    let (warm, tally, elapsed, cpu) = match result {
+    let (warm, tally, elapsed, cpu, switches) = match result {
         Ok(measured) => measured,
         Err(e) => {
             let log = std::fs::read_to_string(&server.log).unwrap_or_default();
@@ -251,6 +253,7 @@ fn measure(
         variant,
         cost: cpu / tally.ok as f64,
         rps: tally.ok as f64 / elapsed,
+        switches_per_request: switches as f64 / tally.ok as f64,
         failed: warm.failed + tally.failed,
         spans_per_request: spans.map(|(enqueued, _)| enqueued as f64 / requests),
         spans_lost: spans.map(|(_, lost)| lost),

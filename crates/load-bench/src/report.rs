@@ -22,6 +22,8 @@ pub struct Sample {
     pub cost: f64,
     /// Answered requests per second.
     pub rps: f64,
+    /// The server's context switches per answered request (every thread).
+    pub switches_per_request: f64,
     /// Requests that failed.
     pub failed: u64,
     /// Spans the server's pipeline enqueued per request, over its life
@@ -88,8 +90,8 @@ fn median_of(
 /// instructions per request).
 pub fn table(samples: &[Sample], routes: &[Route], variants: &[Variant], unit: &str) -> String {
     let mut out = format!(
-        "| route | telemetry | {unit}/req | added {unit} vs off | added % vs off | added {unit} vs bare | req/s | spans/req | lost | failed | peak RSS MiB |\n\
-         |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| route | telemetry | {unit}/req | added {unit} vs off | added % vs off | added {unit} vs bare | req/s | switches/req | spans/req | lost | failed | peak RSS MiB |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let cell = |v: Option<f64>, digits: usize| {
         v.map_or_else(|| "–".to_owned(), |v| format!("{v:.digits$}"))
@@ -110,6 +112,7 @@ pub fn table(samples: &[Sample], routes: &[Route], variants: &[Variant], unit: &
             let pct = vs_off.zip(off).map(|(d, o)| 100.0 * d / o);
             let vs_bare = paired_delta(samples, route, variant, Variant::Bare);
             let rps = median_of(samples, route, variant, |s| Some(s.rps));
+            let switches = median_of(samples, route, variant, |s| Some(s.switches_per_request));
             let spans = median_of(samples, route, variant, |s| s.spans_per_request);
             let rss = median_of(samples, route, variant, |s| s.peak_rss_mib);
             let of_variant = || {
@@ -121,12 +124,13 @@ pub fn table(samples: &[Sample], routes: &[Route], variants: &[Variant], unit: &
             let failed: u64 = of_variant().map(|s| s.failed).sum();
             let _ = writeln!(
                 out,
-                "| {route} | {variant} | {} | {} | {} | {} | {} | {} | {} | {failed} | {} |",
+                "| {route} | {variant} | {} | {} | {} | {} | {} | {} | {} | {} | {failed} | {} |",
                 cell(cpu, 1),
                 cell(vs_off, 1),
                 cell(pct, 1),
                 cell(vs_bare, 1),
                 cell(rps, 0),
+                cell(switches, 2),
                 cell(spans, 2),
                 lost.map_or_else(|| "–".to_owned(), |l| l.to_string()),
                 cell(rss, 0),
@@ -147,6 +151,7 @@ mod tests {
             variant,
             cost: cpu_us,
             rps: 1000.0,
+            switches_per_request: 5.0,
             failed: 0,
             spans_per_request: Some(2.0),
             spans_lost: Some(0),

@@ -42,20 +42,25 @@ fn a_short_run_measures_every_variant_and_counts_their_spans() {
         "{table}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // cells: "", route, variant, cost, +off, %off, +bare, req/s, spans/req, lost, failed, rss
+    // cells: "", route, variant, cost, +off, %off, +bare, req/s,
+    // switches/req, spans/req, lost, failed, rss
     for variant in ["off", "files", "grpc", "peer-grpc"] {
         let cells = row(&table, variant);
         let rps: f64 = cells[7].parse().unwrap();
         let cost: f64 = cells[3].parse().unwrap();
-        assert!(rps > 0.0 && cost > 0.0, "{variant}: {cells:?}");
-        assert_eq!(cells[10], "0", "{variant} had failed requests: {cells:?}");
+        let switches: f64 = cells[8].parse().unwrap();
+        assert!(
+            rps > 0.0 && cost > 0.0 && switches > 0.0,
+            "{variant}: {cells:?}"
+        );
+        assert_eq!(cells[11], "0", "{variant} had failed requests: {cells:?}");
     }
-    assert_eq!(row(&table, "off")[8], "0.00");
+    assert_eq!(row(&table, "off")[9], "0.00");
     for variant in ["files", "grpc"] {
         let cells = row(&table, variant);
-        let spans: f64 = cells[8].parse().unwrap();
+        let spans: f64 = cells[9].parse().unwrap();
         assert!((1.9..=2.1).contains(&spans), "{variant}: {cells:?}");
-        assert_eq!(cells[9], "0", "{variant} lost spans: {cells:?}");
+        assert_eq!(cells[10], "0", "{variant} lost spans: {cells:?}");
     }
 }
 
