@@ -264,30 +264,54 @@ fn quoted_number(out: &mut Vec<u8>, n: u64) {
 /// Lowercase hex digits, for ids and `\u00xx` escapes.
 const DIGITS: &[u8; 16] = b"0123456789abcdef";
 
-fn hex(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.push(b'"');
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)]);
-        out.push(DIGITS[usize::from(b & 0xf)]);
+/// The two lowercase hex digits of every byte value.
+static HEX_PAIRS: [[u8; 2]; 256] = {
+    let mut pairs = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        pairs[i] = [DIGITS[i >> 4], DIGITS[i & 0xf]];
+        i += 1;
     }
-    out.push(b'"');
+    pairs
+};
+
+/// `bytes` (an id: at most 16) as a quoted lowercase hex string, built on
+/// the stack and appended with one copy.
+fn hex(out: &mut Vec<u8>, bytes: &[u8]) {
+    let mut quoted = [b'"'; 34];
+    let n = bytes.len().min(16);
+    for (pair, &b) in quoted[1..].chunks_exact_mut(2).zip(&bytes[..n]) {
+        pair.copy_from_slice(&HEX_PAIRS[usize::from(b)]);
+    }
+    quoted[1 + 2 * n] = b'"';
+    out.extend_from_slice(&quoted[..2 + 2 * n]);
 }
 
 /// A JSON string, escaped as serde_json does: `"` `\` and the control
 /// characters (`\n`, `\r`, `\t`, `\b`, `\f`, else `\u00xx`); everything
-/// else, non-ASCII included, as it is. Runs without escapes are copied
-/// whole, found eight bytes at a time ([`next_escape`]): strings are most
-/// of a span's bytes, and a byte-by-byte scan was most of this encoder's
-/// cost.
+/// else, non-ASCII included, as it is. Strings are most of a span's bytes
+/// and nearly none needs an escape: the whole string is checked first, in
+/// one pass the compiler turns into vector instructions (no early exit),
+/// and copied whole; only a string that needs escapes is walked.
 fn string(out: &mut Vec<u8>, s: &str) {
-    out.push(b'"');
     let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    if bytes.iter().fold(false, |any, &b| any | needs_escape(b)) {
+        escaped(out, bytes);
+    } else {
+        out.extend_from_slice(bytes);
+    }
+    out.push(b'"');
+}
+
+/// The body of a string that needs escapes: runs without one copied whole.
+fn escaped(out: &mut Vec<u8>, bytes: &[u8]) {
     let mut start = 0;
-    loop {
-        let i = next_escape(bytes, start);
+    while let Some(offset) = bytes[start..].iter().position(|&b| needs_escape(b)) {
+        let i = start + offset;
         out.extend_from_slice(&bytes[start..i]);
-        let Some(&b) = bytes.get(i) else { break };
-        match b {
+        match bytes[i] {
             b'"' => out.extend_from_slice(b"\\\""),
             b'\\' => out.extend_from_slice(b"\\\\"),
             b'\n' => out.extend_from_slice(b"\\n"),
@@ -295,7 +319,7 @@ fn string(out: &mut Vec<u8>, s: &str) {
             b'\t' => out.extend_from_slice(b"\\t"),
             0x08 => out.extend_from_slice(b"\\b"),
             0x0c => out.extend_from_slice(b"\\f"),
-            _ => {
+            b => {
                 out.extend_from_slice(b"\\u00");
                 out.push(DIGITS[usize::from(b >> 4)]);
                 out.push(DIGITS[usize::from(b & 0xf)]);
@@ -303,37 +327,12 @@ fn string(out: &mut Vec<u8>, s: &str) {
         }
         start = i + 1;
     }
-    out.push(b'"');
+    out.extend_from_slice(&bytes[start..]);
 }
 
 /// Whether JSON needs `b` escaped.
 fn needs_escape(b: u8) -> bool {
     b < 0x20 || b == b'"' || b == b'\\'
-}
-
-/// The index of the first byte at or after `from` that needs escaping
-/// (`bytes.len()` if none). Eight bytes at a time while none does: a
-/// word has a byte below 0x20, or equal to `"` or `\`, exactly when the
-/// classic "has a zero byte" test finds one in it, in `word ^ '"'…` or in
-/// `word ^ '\'…` (bytes of 0x80 and above never match, so UTF-8 passes).
-fn next_escape(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS;
-    let mut i = from;
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(word);
-        if below(w, 0x20) | below(w ^ (ONES * 0x22), 1) | below(w ^ (ONES * 0x5c), 1) != 0 {
-            break;
-        }
-        i += 8;
-    }
-    while bytes.get(i).is_some_and(|&b| !needs_escape(b)) {
-        i += 1;
-    }
-    i
 }
 
 #[cfg(test)]

@@ -149,9 +149,20 @@ fn escapes_every_control_character_as_serde_json_does() {
 }
 
 #[test]
-fn escapes_at_every_offset_of_the_eight_byte_scan() {
+fn ids_are_quoted_lowercase_hex_for_every_byte_value() {
+    let bytes: Vec<u8> = (0..=255).collect();
+    for id in bytes.chunks(16).chain(bytes.chunks(8)).chain([&[][..]]) {
+        let mut out = Vec::new();
+        hex(&mut out, id);
+        let expected: String = id.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(String::from_utf8(out).ok(), Some(format!("\"{expected}\"")));
+    }
+}
+
+#[test]
+fn escapes_at_every_offset() {
     // each character that needs escaping (and a few that do not), at every
-    // position of strings long enough to span several words
+    // position of strings long enough for a vectorised scan
     for special in [
         '"', '\\', '\n', '\u{0}', '\u{1f}', ' ', '!', '#', '[', ']', 'é', '\u{7f}',
     ] {
