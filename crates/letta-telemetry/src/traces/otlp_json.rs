@@ -261,10 +261,10 @@ fn quoted_number(out: &mut Vec<u8>, n: u64) {
     out.push(b'"');
 }
 
-/// Lowercase hex digits, for ids and `\u00xx` escapes.
+/// Lowercase hex digits, from which [`HEX_PAIRS`] is built.
 const DIGITS: &[u8; 16] = b"0123456789abcdef";
 
-/// The two lowercase hex digits of every byte value.
+/// The two lowercase hex digits of every byte value (ids, `\u00xx` escapes).
 static HEX_PAIRS: [[u8; 2]; 256] = {
     let mut pairs = [[0u8; 2]; 256];
     let mut i = 0;
@@ -321,8 +321,7 @@ fn escaped(out: &mut Vec<u8>, bytes: &[u8]) {
             0x0c => out.extend_from_slice(b"\\f"),
             b => {
                 out.extend_from_slice(b"\\u00");
-                out.push(DIGITS[usize::from(b >> 4)]);
-                out.push(DIGITS[usize::from(b & 0xf)]);
+                out.extend_from_slice(&HEX_PAIRS[usize::from(b)]);
             }
         }
         start = i + 1;

@@ -5,12 +5,11 @@
 
 use std::time::{Duration, Instant};
 
-use opentelemetry::InstrumentationScope;
 use opentelemetry_sdk::trace::{SpanData, SpanExporter};
 
 use super::worker::Worker;
 use crate::traces::classify::classify;
-use crate::traces::scopes::contains;
+use crate::traces::scopes::distinct_scopes;
 use crate::traces::size::{scope_size_upper_bound, span_size_upper_bound, truncate_span};
 use crate::traces::stats::{ExportStats, FailureReason, take_partial_loss};
 
@@ -89,16 +88,12 @@ impl<E: SpanExporter> Worker<E> {
     }
 
     pub(super) fn request_bytes(&self, spans: &[SpanData]) -> usize {
-        let mut scopes: Vec<&InstrumentationScope> = Vec::new();
-        let mut n = self.envelope_bytes;
-        for s in spans {
-            if !contains(&scopes, &s.instrumentation_scope) {
-                n += scope_size_upper_bound(&s.instrumentation_scope);
-                scopes.push(&s.instrumentation_scope);
-            }
-            n += span_size_upper_bound(s);
-        }
-        n
+        let scopes: usize = distinct_scopes(spans)
+            .into_iter()
+            .map(scope_size_upper_bound)
+            .sum();
+        let spans: usize = spans.iter().map(span_size_upper_bound).sum();
+        self.envelope_bytes + scopes + spans
     }
 }
 
