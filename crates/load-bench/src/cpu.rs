@@ -59,6 +59,73 @@ pub fn own_threads_cpu_nanos() -> anyhow::Result<Vec<(u32, u64)>> {
     Ok(threads)
 }
 
+/// CPU time of a process's threads in three groups, in nanoseconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ThreadGroups {
+    /// Telemetry's own threads: `letta-telemetry-*` (span export, the
+    /// export runtime), `letta-log-*` (log writers) and the SDK's
+    /// `OpenTelemetry.*` (the peer's batch processor, the metric reader).
+    pub telemetry: u64,
+    /// SQLite's worker threads (`sqlx-sqlite-worker-*`), where queries run.
+    pub db: u64,
+    /// Every other thread: the runtime that serves requests, the main one.
+    pub serving: u64,
+}
+
+impl ThreadGroups {
+    /// `self - earlier`, group by group (0 where a group shrank because a
+    /// thread ended between the two readings).
+    pub fn since(self, earlier: ThreadGroups) -> ThreadGroups {
+        ThreadGroups {
+            telemetry: self.telemetry.saturating_sub(earlier.telemetry),
+            db: self.db.saturating_sub(earlier.db),
+            serving: self.serving.saturating_sub(earlier.serving),
+        }
+    }
+}
+
+/// CPU time so far of the live threads of process `pid`, grouped by
+/// thread name (`/proc/<pid>/task/*/comm`, cut to 15 bytes by the kernel)
+/// from `schedstat` (nanoseconds on a CPU, user and system). It says on
+/// which threads a variant's added time is spent: on the request path, on
+/// the export threads, or on the database's.
+pub fn thread_groups(pid: u32) -> anyhow::Result<ThreadGroups> {
+    let mut groups = ThreadGroups::default();
+    for entry in std::fs::read_dir(format!("/proc/{pid}/task"))? {
+        let path = entry?.path();
+        // a thread that ended since the listing has no files: skipped
+        let (Ok(name), Ok(sched)) = (
+            std::fs::read_to_string(path.join("comm")),
+            std::fs::read_to_string(path.join("schedstat")),
+        ) else {
+            continue;
+        };
+        let Some(ns) = sched
+            .split_whitespace()
+            .next()
+            .and_then(|f| f.parse::<u64>().ok())
+        else {
+            continue;
+        };
+        *group_of(&mut groups, name.trim()) += ns;
+    }
+    Ok(groups)
+}
+
+/// The group a thread named `name` counts in.
+fn group_of<'a>(groups: &'a mut ThreadGroups, name: &str) -> &'a mut u64 {
+    if ["letta-telemetry", "letta-log", "OpenTelemetry"]
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+    {
+        &mut groups.telemetry
+    } else if name.starts_with("sqlx-sqlite") {
+        &mut groups.db
+    } else {
+        &mut groups.serving
+    }
+}
+
 /// Context switches so far (voluntary and involuntary) of every live
 /// thread of process `pid`, from `/proc/<pid>/task/*/status`. On the
 /// reference server they are most of its CPU (the kernel's part), so a
@@ -127,6 +194,38 @@ mod tests {
     }
 
     #[test]
+    fn threads_are_grouped_by_name() {
+        let mut groups = ThreadGroups::default();
+        for (name, ns) in [
+            ("letta-telemetry", 1),
+            ("OpenTelemetry.T", 1),
+            ("letta-log-file", 1),
+            ("sqlx-sqlite-wor", 4),
+            ("tokio-rt-worker", 8),
+            ("load-bench", 16),
+        ] {
+            *group_of(&mut groups, name) += ns;
+        }
+        let expected = ThreadGroups {
+            telemetry: 3,
+            db: 4,
+            serving: 24,
+        };
+        assert_eq!(groups, expected);
+        let earlier = ThreadGroups {
+            telemetry: 1,
+            db: 5,
+            serving: 4,
+        };
+        let since = ThreadGroups {
+            telemetry: 2,
+            db: 0,
+            serving: 20,
+        };
+        assert_eq!(groups.since(earlier), since);
+    }
+
+    #[test]
     fn own_process_time_grows_with_work() {
         let pid = std::process::id();
         let before = cpu_micros(pid).expect("own stat");
@@ -141,6 +240,8 @@ mod tests {
         assert!(context_switches(pid).expect("own switches") > switches);
         assert!(peak_rss_kib(pid).is_some_and(|k| k > 0));
         assert!(own_rss_bytes().is_some_and(|b| b > 0));
+        let groups = thread_groups(pid).expect("own thread groups");
+        assert!(groups.serving > 0, "{groups:?}");
         let threads = own_threads_cpu_nanos().expect("own threads");
         assert!(
             threads.iter().any(|&(tid, ns)| tid == pid && ns > 0),

@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 
 use test_peers::{PeerProcess, Rotel};
 
-use crate::cpu::{context_switches, cpu_micros, peak_rss_kib};
+use crate::cpu::{ThreadGroups, context_switches, cpu_micros, peak_rss_kib, thread_groups};
 use crate::load::{Limit, Target, create_agent, drive};
 use crate::profile::{Profiler, callgrind_control, callgrind_dump, callgrind_total};
-use crate::report::{Sample, table};
+use crate::report::{Sample, ThreadTimes, table};
 use crate::server_process::{ServerProcess, pinned_command};
 use crate::variant::{Route, Variant};
 
@@ -211,12 +211,18 @@ fn measure(
             callgrind_control(pid, "--zero")?;
         }
         let switches_before = context_switches(pid)?;
+        let groups_before = thread_groups(pid)?;
         let cpu_before = cpu_micros(pid)?;
         let started = Instant::now();
         let tally = drive(&target, args.connections, measured).await;
         let elapsed = started.elapsed().as_secs_f64();
         let mut cost = (cpu_micros(pid)? - cpu_before) as f64;
         let switches = context_switches(pid)?.saturating_sub(switches_before);
+        // under valgrind threads take turns on one lock: their times say
+        // nothing of where the time goes
+        let groups = (!args.callgrind)
+            .then(|| thread_groups(pid).map(|now| now.since(groups_before)))
+            .transpose()?;
         if let Some(profile) = profile {
             profile.finish()?;
         }
@@ -234,10 +240,10 @@ fn measure(
                 std::fs::copy(&dump, keep.join(format!("{name}.callgrind")))?;
             }
         }
-        anyhow::Ok((warm, tally, elapsed, cost, switches))
+        anyhow::Ok((warm, tally, elapsed, cost, switches, groups))
     });
     let rss = peak_rss_kib(pid).map(|k| k as f64 / 1024.0);
-    let (warm, tally, elapsed, cpu, switches) = match result {
+    let (warm, tally, elapsed, cpu, switches, groups) = match result {
         Ok(measured) => measured,
         Err(e) => {
             let log = std::fs::read_to_string(&server.log).unwrap_or_default();
@@ -254,9 +260,20 @@ fn measure(
         cost: cpu / tally.ok as f64,
         rps: tally.ok as f64 / elapsed,
         switches_per_request: switches as f64 / tally.ok as f64,
+        threads: groups.map(|g| per_request(g, tally.ok)),
         failed: warm.failed + tally.failed,
         spans_per_request: spans.map(|(enqueued, _)| enqueued as f64 / requests),
         spans_lost: spans.map(|(_, lost)| lost),
         peak_rss_mib: rss,
     })
+}
+
+/// Thread-group CPU in µs per answered request.
+fn per_request(groups: ThreadGroups, requests: u64) -> ThreadTimes {
+    let us = |ns: u64| ns as f64 / 1000.0 / requests as f64;
+    ThreadTimes {
+        serving: us(groups.serving),
+        db: us(groups.db),
+        telemetry: us(groups.telemetry),
+    }
 }

@@ -24,6 +24,8 @@ pub struct Sample {
     pub rps: f64,
     /// The server's context switches per answered request (every thread).
     pub switches_per_request: f64,
+    /// Where the CPU went, by thread group (`None` under callgrind).
+    pub threads: Option<ThreadTimes>,
     /// Requests that failed.
     pub failed: u64,
     /// Spans the server's pipeline enqueued per request, over its life
@@ -33,6 +35,18 @@ pub struct Sample {
     pub spans_lost: Option<u64>,
     /// The server's peak resident memory, in MiB.
     pub peak_rss_mib: Option<f64>,
+}
+
+/// Server CPU per answered request by thread group, in µs (see
+/// [`ThreadGroups`](crate::cpu::ThreadGroups)).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ThreadTimes {
+    /// The request-serving runtime and the main thread.
+    pub serving: f64,
+    /// SQLite's worker threads.
+    pub db: f64,
+    /// Telemetry's own threads (export, the metric reader).
+    pub telemetry: f64,
 }
 
 /// The median of `values` (the mean of the middle two for an even count).
@@ -90,8 +104,8 @@ fn median_of(
 /// instructions per request).
 pub fn table(samples: &[Sample], routes: &[Route], variants: &[Variant], unit: &str) -> String {
     let mut out = format!(
-        "| route | telemetry | {unit}/req | added {unit} vs off | added % vs off | added {unit} vs bare | req/s | switches/req | spans/req | lost | failed | peak RSS MiB |\n\
-         |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| route | telemetry | {unit}/req | added {unit} vs off | added % vs off | added {unit} vs bare | req/s | switches/req | spans/req | lost | failed | peak RSS MiB | serving threads µs/req | DB threads µs/req | telemetry threads µs/req |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     let cell = |v: Option<f64>, digits: usize| {
         v.map_or_else(|| "–".to_owned(), |v| format!("{v:.digits$}"))
@@ -115,6 +129,9 @@ pub fn table(samples: &[Sample], routes: &[Route], variants: &[Variant], unit: &
             let switches = median_of(samples, route, variant, |s| Some(s.switches_per_request));
             let spans = median_of(samples, route, variant, |s| s.spans_per_request);
             let rss = median_of(samples, route, variant, |s| s.peak_rss_mib);
+            let serving = median_of(samples, route, variant, |s| s.threads.map(|t| t.serving));
+            let db = median_of(samples, route, variant, |s| s.threads.map(|t| t.db));
+            let telemetry = median_of(samples, route, variant, |s| s.threads.map(|t| t.telemetry));
             let of_variant = || {
                 samples
                     .iter()
@@ -124,7 +141,7 @@ pub fn table(samples: &[Sample], routes: &[Route], variants: &[Variant], unit: &
             let failed: u64 = of_variant().map(|s| s.failed).sum();
             let _ = writeln!(
                 out,
-                "| {route} | {variant} | {} | {} | {} | {} | {} | {} | {} | {} | {failed} | {} |",
+                "| {route} | {variant} | {} | {} | {} | {} | {} | {} | {} | {} | {failed} | {} | {} | {} | {} |",
                 cell(cpu, 1),
                 cell(vs_off, 1),
                 cell(pct, 1),
@@ -134,6 +151,9 @@ pub fn table(samples: &[Sample], routes: &[Route], variants: &[Variant], unit: &
                 cell(spans, 2),
                 lost.map_or_else(|| "–".to_owned(), |l| l.to_string()),
                 cell(rss, 0),
+                cell(serving, 1),
+                cell(db, 1),
+                cell(telemetry, 1),
             );
         }
     }
@@ -152,6 +172,11 @@ mod tests {
             cost: cpu_us,
             rps: 1000.0,
             switches_per_request: 5.0,
+            threads: Some(ThreadTimes {
+                serving: cpu_us - 20.0,
+                db: 15.0,
+                telemetry: 5.0,
+            }),
             failed: 0,
             spans_per_request: Some(2.0),
             spans_lost: Some(0),
@@ -192,6 +217,8 @@ mod tests {
             table.contains("| read | files | 62.0 | 10.0 | 19.2 | – |"),
             "{table}"
         );
+        // the thread groups' medians close the row
+        assert!(table.contains("| 42.0 | 15.0 | 5.0 |\n"), "{table}");
     }
 
     #[test]

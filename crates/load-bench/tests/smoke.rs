@@ -43,7 +43,8 @@ fn a_short_run_measures_every_variant_and_counts_their_spans() {
         String::from_utf8_lossy(&out.stderr)
     );
     // cells: "", route, variant, cost, +off, %off, +bare, req/s,
-    // switches/req, spans/req, lost, failed, rss
+    // switches/req, spans/req, lost, failed, rss, then µs/req on the
+    // serving, DB and telemetry threads
     for variant in ["off", "files", "grpc", "peer-grpc"] {
         let cells = row(&table, variant);
         let rps: f64 = cells[7].parse().unwrap();
@@ -54,6 +55,12 @@ fn a_short_run_measures_every_variant_and_counts_their_spans() {
             "{variant}: {cells:?}"
         );
         assert_eq!(cells[11], "0", "{variant} had failed requests: {cells:?}");
+        let serving: f64 = cells[13].parse().unwrap();
+        let db: f64 = cells[14].parse().unwrap();
+        let telemetry: f64 = cells[15].parse().unwrap();
+        assert!(serving > 0.0 && db > 0.0, "{variant}: {cells:?}");
+        // off runs no telemetry thread; the others export from theirs
+        assert_eq!(telemetry > 0.0, variant != "off", "{variant}: {cells:?}");
     }
     assert_eq!(row(&table, "off")[9], "0.00");
     for variant in ["files", "grpc"] {
