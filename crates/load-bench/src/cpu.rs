@@ -50,13 +50,18 @@ pub fn own_threads_cpu_nanos() -> anyhow::Result<Vec<(u32, u64)>> {
             continue;
         };
         // a thread that ended since the listing has no file: skipped
-        if let Ok(text) = std::fs::read_to_string(entry.path().join("schedstat"))
-            && let Some(ns) = text.split_whitespace().next().and_then(|f| f.parse().ok())
-        {
+        if let Some(ns) = on_cpu_nanos(&entry.path()) {
             threads.push((tid, ns));
         }
     }
     Ok(threads)
+}
+
+/// A thread's time on a CPU in nanoseconds: the first field of
+/// `<task dir>/schedstat` (`None` once the thread has ended).
+fn on_cpu_nanos(task: &std::path::Path) -> Option<u64> {
+    let text = std::fs::read_to_string(task.join("schedstat")).ok()?;
+    text.split_whitespace().next()?.parse().ok()
 }
 
 /// CPU time of a process's threads in three groups, in nanoseconds.
@@ -94,20 +99,12 @@ pub fn thread_groups(pid: u32) -> anyhow::Result<ThreadGroups> {
     for entry in std::fs::read_dir(format!("/proc/{pid}/task"))? {
         let path = entry?.path();
         // a thread that ended since the listing has no files: skipped
-        let (Ok(name), Ok(sched)) = (
+        if let (Ok(name), Some(ns)) = (
             std::fs::read_to_string(path.join("comm")),
-            std::fs::read_to_string(path.join("schedstat")),
-        ) else {
-            continue;
-        };
-        let Some(ns) = sched
-            .split_whitespace()
-            .next()
-            .and_then(|f| f.parse::<u64>().ok())
-        else {
-            continue;
-        };
-        *group_of(&mut groups, name.trim()) += ns;
+            on_cpu_nanos(&path),
+        ) {
+            *group_of(&mut groups, name.trim()) += ns;
+        }
     }
     Ok(groups)
 }
