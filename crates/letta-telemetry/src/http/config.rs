@@ -125,6 +125,7 @@ pub(crate) struct ConfigInner {
     pub(crate) status_rule: StatusRule,
     pub(crate) trace_id_header: Option<HeaderName>,
     pub(crate) extra_headers: Vec<(HeaderName, String)>,
+    pub(crate) client_port: bool,
 }
 
 impl Default for HttpConfig {
@@ -144,6 +145,7 @@ impl Default for HttpConfig {
                 status_rule: StatusRule::ErrorFrom400,
                 trace_id_header: Some(HeaderName::from_static(DEFAULT_TRACE_ID_HEADER)),
                 extra_headers: Vec::new(),
+                client_port: false,
             }),
         }
     }
@@ -177,6 +179,7 @@ pub struct HttpConfigBuilder {
     status_rule: StatusRule,
     trace_id_header: Option<String>,
     extra_headers: Vec<(String, String)>,
+    client_port: bool,
 }
 
 impl Default for HttpConfigBuilder {
@@ -189,6 +192,7 @@ impl Default for HttpConfigBuilder {
             status_rule: StatusRule::ErrorFrom400,
             trace_id_header: Some(DEFAULT_TRACE_ID_HEADER.to_owned()),
             extra_headers: Vec::new(),
+            client_port: false,
         }
     }
 }
@@ -253,6 +257,14 @@ impl HttpConfigBuilder {
         self
     }
 
+    /// Records `client.port` (the peer's port) beside `client.address`. Off
+    /// by default: the HTTP semantic conventions make it opt-in on server
+    /// spans (a new value per connection that few queries use).
+    pub fn with_client_port(mut self, on: bool) -> Self {
+        self.client_port = on;
+        self
+    }
+
     /// Checks the settings and builds the configuration.
     pub fn build(self) -> Result<HttpConfig, HttpConfigError> {
         let excluded_routes = RouteSet::new(&self.excluded_routes).map_err(|source| {
@@ -286,6 +298,7 @@ impl HttpConfigBuilder {
                 status_rule: self.status_rule,
                 trace_id_header,
                 extra_headers,
+                client_port: self.client_port,
             }),
         })
     }

@@ -1,7 +1,9 @@
 //! What a service instance learns once about the endpoint it serves, so that
-//! requests do not rebuild it: the span name, the `http.route` value, and
-//! the first value seen of `server.address` and of the headers whose values
-//! are few (client software), shared by later requests with the same value.
+//! requests do not rebuild it: the span name, the `http.route` value, the
+//! first authority seen, parsed (`server.address`, `server.port`, the
+//! start of `http.url`), and the first value seen of the headers whose
+//! values are few (client software), shared by later requests with the same
+//! value.
 //!
 //! [`axum::Router::layer`] wraps every (route, method) handler in its own
 //! copy of the layer's service, so one service nearly always sees a single
@@ -19,6 +21,7 @@ use axum::extract::MatchedPath;
 use http::Method;
 use opentelemetry::{StringValue, Value};
 
+use super::authority::Authority;
 use super::shared_value::shared_value;
 use super::span_header::SpanHeader;
 
@@ -31,8 +34,8 @@ pub(crate) struct Endpoint {
     name: &'static str,
     /// The route template, shared by every request's `http.route`.
     route_value: Value,
-    /// The first `server.address` seen.
-    host: OnceLock<StringValue>,
+    /// The first authority seen, parsed.
+    authority: OnceLock<Authority>,
     /// The first value seen of each common-valued header
     /// ([`SpanHeader::common_index`]).
     common: [OnceLock<StringValue>; SpanHeader::COMMON_COUNT],
@@ -49,10 +52,11 @@ impl Endpoint {
         self.route_value.clone()
     }
 
-    /// `server.address` for `host`, shared with earlier requests when it is
-    /// the first one seen.
-    pub(crate) fn host_value(&self, host: &str) -> Value {
-        first_or_own(&self.host, host)
+    /// The parsed authority when `raw` (with `scheme`) is the first one
+    /// this endpoint saw (which fills the cache).
+    pub(crate) fn authority(&self, raw: Option<&str>, scheme: &str) -> Option<&Authority> {
+        let kept = self.authority.get_or_init(|| Authority::kept(raw, scheme));
+        kept.is_for(raw, scheme).then_some(kept)
     }
 
     /// The value of `header`, shared with earlier requests when it is one
@@ -99,7 +103,7 @@ impl Endpoint {
             method: method.clone(),
             name,
             route_value: shared_value(route.as_str()),
-            host: OnceLock::new(),
+            authority: OnceLock::new(),
             common: Default::default(),
         })
     }
@@ -232,6 +236,35 @@ mod tests {
         let shared = EndpointCache::default();
         let name = shared.get(Some(&route), &Method::GET).map(Endpoint::name);
         assert!(matches!((first, name), (Some(a), Some(b)) if std::ptr::eq(a, b)));
+    }
+
+    #[test]
+    fn the_first_authority_is_kept_and_others_are_parsed_apart() {
+        let Some(route) = matched("/v1/health") else {
+            panic!("the router did not report the matched path");
+        };
+        let cache = EndpointCache::default();
+        let Some(endpoint) = cache.get(Some(&route), &Method::GET) else {
+            panic!("no endpoint for a matched route");
+        };
+        let host = |a: Option<&Authority>| a.and_then(Authority::server).map(|(host, _)| host);
+        let first = host(endpoint.authority(Some("a.example:8283"), "http"));
+        assert_eq!(first, Some(Value::from("a.example")));
+        // the same text again: the kept parse, the same shared text
+        let again = host(endpoint.authority(Some("a.example:8283"), "http"));
+        let text = |v: &Option<Value>| match v {
+            Some(Value::String(s)) => s.as_str().as_ptr(),
+            _ => std::ptr::null(),
+        };
+        assert!(!text(&first).is_null() && text(&first) == text(&again));
+        // another host or scheme is the caller's to parse
+        assert!(endpoint.authority(Some("b.example:8283"), "http").is_none());
+        assert!(
+            endpoint
+                .authority(Some("a.example:8283"), "https")
+                .is_none()
+        );
+        assert!(endpoint.authority(None, "http").is_none());
     }
 
     #[test]

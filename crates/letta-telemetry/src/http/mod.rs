@@ -27,11 +27,15 @@
 //! ```
 
 #[cfg(feature = "axum")]
+mod authority;
+#[cfg(feature = "axum")]
 mod body;
 #[cfg(feature = "axum")]
 mod capture;
 #[cfg(feature = "reqwest")]
 mod client;
+#[cfg(feature = "axum")]
+mod client_address;
 mod config;
 #[cfg(feature = "axum")]
 mod endpoint;
@@ -56,8 +60,6 @@ mod request_attributes;
 #[cfg(feature = "axum")]
 mod request_headers;
 mod route_set;
-#[cfg(feature = "axum")]
-mod server_address;
 #[cfg(feature = "axum")]
 mod service;
 #[cfg(feature = "axum")]

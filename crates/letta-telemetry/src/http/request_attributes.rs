@@ -3,22 +3,22 @@
 //!
 //! Built only for spans that record. Keys are static strings (or cached per
 //! path parameter name), header values are read once and shared between the
-//! request context attributes and the span, and nothing goes through
-//! `format!`.
+//! request context attributes and the span, the authority is parsed once per
+//! endpoint, and nothing goes through `format!`.
 
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, MatchedPath, RawPathParams};
 use http::request::Parts;
 use opentelemetry::{Key, KeyValue, Value};
-use smallvec::SmallVec;
 
+use super::authority::{Authority, authority_text};
+use super::client_address::ip_value;
 use super::config::ConfigInner;
 use super::endpoint::Endpoint;
 use super::path_params::param_key;
 use super::redact::{REDACTED, is_denied_header, redact_query};
 use super::request_headers::RequestHeaders;
-use super::server_address::{ip_value, legacy_url, server_address};
 use super::shared_value::shared_value;
 use super::span_header::SpanHeader;
 use crate::metrics::method_value;
@@ -28,15 +28,11 @@ use crate::semconv;
 /// (`http.status_code`, `http.response.status_code`, `error.type`).
 const RESPONSE_ATTRIBUTES: usize = 3;
 
-/// Most request attributes gathered on the stack before they are moved to
-/// the span's list; more (many path parameters or extra headers) spill to
-/// the heap.
-const STAGED_ATTRIBUTES: usize = 28;
-
 /// Every attribute known when the request arrives (the body aside), in a
-/// list with room for the response's attributes and no more: sized so
-/// that, for a typical request, it is a small allocation (the allocator's
-/// fast path) and a span in the export queue holds no unused slack.
+/// list with room for the response's attributes and no more: counted
+/// first, so that the list is allocated once at its size (a small
+/// allocation, the allocator's fast path) and a span in the export queue
+/// holds no unused slack.
 pub(crate) fn request_attributes(
     parts: &Parts,
     config: &ConfigInner,
@@ -46,7 +42,6 @@ pub(crate) fn request_attributes(
     headers: &mut RequestHeaders<'_>,
     params: Option<RawPathParams>,
 ) -> Vec<KeyValue> {
-    let mut out = SmallVec::<[KeyValue; STAGED_ATTRIBUTES]>::new();
     let method = Value::String(method_value(parts.method.as_str()));
     let (scheme, scheme_str): (Value, &str) = match parts.uri.scheme_str() {
         None | Some("http") => (Value::from("http"), "http"),
@@ -55,13 +50,47 @@ pub(crate) fn request_attributes(
     };
     let path = parts.uri.path();
     let query = parts.uri.query().map(redact_query);
-    let server = server_address(parts, scheme_str);
+    let raw_authority = authority_text(parts, headers.host);
+    let own_authority;
+    let authority = match endpoint.and_then(|e| e.authority(raw_authority, scheme_str)) {
+        Some(kept) => kept,
+        None => {
+            own_authority = Authority::new(raw_authority, scheme_str);
+            &own_authority
+        }
+    };
+    let server = authority.server();
+    let route = match endpoint {
+        Some(endpoint) => Some(endpoint.route_value()),
+        None => route.map(|r| shared_value(r.as_str())),
+    };
+    let client = parts.extensions.get::<ConnectInfo<SocketAddr>>();
+    let legacy = semconv::legacy_attributes();
+    let extra_headers = config
+        .extra_headers
+        .iter()
+        .filter(|(name, _)| parts.headers.contains_key(name))
+        .count();
+    let param_count = params.as_ref().map_or(0, |p| p.iter().count());
+    // entry time, method, path, scheme, protocol version: always
+    let count = 5
+        + 2 * usize::from(legacy)
+        + usize::from(query.is_some())
+        + usize::from(route.is_some())
+        + server
+            .as_ref()
+            .map_or(0, |(_, port)| 1 + usize::from(port.is_some()))
+        + client.map_or(0, |_| 1 + usize::from(config.client_port))
+        + headers.present()
+        + usize::from(headers.is_present(SpanHeader::UserAgent))
+        + extra_headers
+        + param_count;
+    let mut out = Vec::with_capacity(count + RESPONSE_ATTRIBUTES);
 
     out.push(KeyValue::new(
         Key::from_static_str("entry.timestamp_ms"),
         entry_ms,
     ));
-    let legacy = semconv::legacy_attributes();
     if legacy {
         out.push(KeyValue::new(
             Key::from_static_str(semconv::legacy::HTTP_METHOD),
@@ -73,10 +102,9 @@ pub(crate) fn request_attributes(
         method,
     ));
     if legacy {
-        let url = legacy_url(scheme_str, server, path, query.as_deref());
         out.push(KeyValue::new(
             Key::from_static_str(semconv::legacy::HTTP_URL),
-            url,
+            authority.url(path, query.as_deref()),
         ));
     }
     out.push(KeyValue::new(
@@ -97,10 +125,6 @@ pub(crate) fn request_attributes(
         Key::from_static_str(semconv::NETWORK_PROTOCOL_VERSION),
         semconv::protocol_version(parts.version),
     ));
-    let route = match endpoint {
-        Some(endpoint) => Some(endpoint.route_value()),
-        None => route.map(|r| shared_value(r.as_str())),
-    };
     if let Some(route) = route {
         out.push(KeyValue::new(
             Key::from_static_str(semconv::HTTP_ROUTE),
@@ -108,10 +132,6 @@ pub(crate) fn request_attributes(
         ));
     }
     if let Some((host, port)) = server {
-        let host = match endpoint {
-            Some(endpoint) => endpoint.host_value(host),
-            None => shared_value(host),
-        };
         out.push(KeyValue::new(
             Key::from_static_str(semconv::SERVER_ADDRESS),
             host,
@@ -123,15 +143,17 @@ pub(crate) fn request_attributes(
             ));
         }
     }
-    if let Some(ConnectInfo(addr)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() {
+    if let Some(ConnectInfo(addr)) = client {
         out.push(KeyValue::new(
             Key::from_static_str(semconv::CLIENT_ADDRESS),
             ip_value(addr.ip()),
         ));
-        out.push(KeyValue::new(
-            Key::from_static_str(semconv::CLIENT_PORT),
-            i64::from(addr.port()),
-        ));
+        if config.client_port {
+            out.push(KeyValue::new(
+                Key::from_static_str(semconv::CLIENT_PORT),
+                i64::from(addr.port()),
+            ));
+        }
     }
     if let Some(ua) = headers.get_or(SpanHeader::UserAgent, endpoint) {
         out.push(KeyValue::new(
@@ -165,7 +187,157 @@ pub(crate) fn request_attributes(
             out.push(KeyValue::new(key, value));
         }
     }
-    let mut list = Vec::with_capacity(out.len() + RESPONSE_ATTRIBUTES);
-    list.extend(out.drain(..));
-    list
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::HttpConfig;
+
+    fn parts(uri: &str, headers: &[(&str, &str)]) -> Parts {
+        let mut builder = http::Request::get(uri);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let (mut parts, ()) = builder
+            .body(())
+            .map(http::Request::into_parts)
+            .unwrap_or_else(|_| http::Request::new(()).into_parts());
+        let client = SocketAddr::from(([10, 0, 0, 9], 40000));
+        parts.extensions.insert(ConnectInfo(client));
+        parts
+    }
+
+    fn keys(list: &[KeyValue]) -> Vec<&str> {
+        list.iter().map(|kv| kv.key.as_str()).collect()
+    }
+
+    #[test]
+    fn the_list_is_counted_exactly_with_room_for_the_response() {
+        let config = HttpConfig::builder()
+            .with_captured_header("x-request-id", "request.id")
+            .with_captured_header("x-absent", "absent")
+            .build()
+            .unwrap_or_default();
+        let requests = [
+            parts(
+                "/v1/agents/a1?q=1&api_key=k",
+                &[
+                    ("host", "127.0.0.1:8283"),
+                    ("user-agent", "bench/1"),
+                    ("x-agent-id", "agent-1"),
+                    ("x-request-id", "r-1"),
+                    // not visible ASCII: counted, gives no attribute
+                    ("x-project-id", "caf\u{e9}"),
+                ],
+            ),
+            parts("http://example.com/v1/health", &[]),
+            parts("/v1/health", &[]),
+        ];
+        for parts in &requests {
+            let mut headers = RequestHeaders::scan(&parts.headers);
+            let list = request_attributes(parts, &config.inner, 1, None, None, &mut headers, None);
+            // at most one slot unused: the header that gave nothing
+            let slack = list.capacity() - list.len() - RESPONSE_ATTRIBUTES;
+            assert!(slack <= 1, "{:?}", keys(&list));
+        }
+        let mut headers = RequestHeaders::scan(&requests[1].headers);
+        let list = request_attributes(
+            &requests[1],
+            &config.inner,
+            1,
+            None,
+            None,
+            &mut headers,
+            None,
+        );
+        assert_eq!(list.capacity(), list.len() + RESPONSE_ATTRIBUTES);
+        let value = |key: &str| {
+            list.iter()
+                .find(|kv| kv.key.as_str() == key)
+                .map(|kv| kv.value.as_str().into_owned())
+        };
+        assert_eq!(
+            value(semconv::SERVER_ADDRESS).as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(
+            list.iter()
+                .find(|kv| kv.key.as_str() == semconv::SERVER_PORT)
+                .map(|kv| kv.value.clone()),
+            Some(Value::I64(80))
+        );
+        assert_eq!(value(semconv::CLIENT_ADDRESS).as_deref(), Some("10.0.0.9"));
+        // `client.port` is opt-in
+        assert_eq!(value(semconv::CLIENT_PORT), None);
+        let config = HttpConfig::builder()
+            .with_client_port(true)
+            .build()
+            .unwrap_or_default();
+        let mut headers = RequestHeaders::scan(&requests[1].headers);
+        let list = request_attributes(
+            &requests[1],
+            &config.inner,
+            1,
+            None,
+            None,
+            &mut headers,
+            None,
+        );
+        assert_eq!(list.capacity(), list.len() + RESPONSE_ATTRIBUTES);
+        let port = list
+            .iter()
+            .find(|kv| kv.key.as_str() == semconv::CLIENT_PORT);
+        assert_eq!(port.map(|kv| kv.value.clone()), Some(Value::I64(40000)));
+        if semconv::legacy_attributes() {
+            assert_eq!(
+                value(semconv::legacy::HTTP_URL).as_deref(),
+                Some("http://example.com/v1/health")
+            );
+        }
+    }
+
+    #[test]
+    fn the_query_is_redacted_and_headers_are_recorded() {
+        let config = HttpConfig::builder()
+            .with_captured_header("x-request-id", "request.id")
+            .build()
+            .unwrap_or_default();
+        let parts = parts(
+            "/v1/agents/a1?q=1&api_key=k",
+            &[
+                ("host", "127.0.0.1:8283"),
+                ("user-agent", "bench/1"),
+                ("x-agent-id", "agent-1"),
+                ("x-request-id", "r-1"),
+            ],
+        );
+        let mut headers = RequestHeaders::scan(&parts.headers);
+        let list = request_attributes(&parts, &config.inner, 1, None, None, &mut headers, None);
+        assert_eq!(list.capacity(), list.len() + RESPONSE_ATTRIBUTES);
+        let value = |key: &str| {
+            list.iter()
+                .find(|kv| kv.key.as_str() == key)
+                .map(|kv| kv.value.as_str().into_owned())
+        };
+        assert_eq!(
+            value(semconv::URL_QUERY).as_deref(),
+            Some("q=1&api_key=REDACTED")
+        );
+        assert_eq!(
+            value(semconv::USER_AGENT_ORIGINAL).as_deref(),
+            Some("bench/1")
+        );
+        assert_eq!(value("client").as_deref(), Some("bench/1"));
+        assert_eq!(value("agent.id").as_deref(), Some("agent-1"));
+        assert_eq!(value("request.id").as_deref(), Some("r-1"));
+        assert_eq!(value(semconv::SERVER_ADDRESS).as_deref(), Some("127.0.0.1"));
+        if semconv::legacy_attributes() {
+            assert_eq!(
+                value(semconv::legacy::HTTP_URL).as_deref(),
+                Some("http://127.0.0.1:8283/v1/agents/a1?q=1&api_key=REDACTED")
+            );
+        }
+    }
 }

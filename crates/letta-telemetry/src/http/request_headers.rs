@@ -16,6 +16,8 @@ pub(crate) struct RequestHeaders<'a> {
     values: [Option<Option<Value>>; SpanHeader::COUNT],
     /// `traceparent`, `tracestate`, whether `baggage` is present.
     pub(crate) w3c: W3cHeaders<'a>,
+    /// `Host` (the request's authority when its URI has none).
+    pub(crate) host: Option<&'a HeaderValue>,
 }
 
 /// The W3C trace context headers of a request (first values).
@@ -32,8 +34,12 @@ impl<'a> RequestHeaders<'a> {
     pub(crate) fn scan(headers: &'a HeaderMap) -> Self {
         let mut found: [Option<&'a HeaderValue>; SpanHeader::COUNT] = [None; SpanHeader::COUNT];
         let mut w3c = W3cHeaders::default();
+        let mut host = None;
         for (name, value) in headers {
             match name.as_str() {
+                "host" => {
+                    host.get_or_insert(value);
+                }
                 "traceparent" => {
                     w3c.traceparent.get_or_insert(value);
                 }
@@ -52,7 +58,19 @@ impl<'a> RequestHeaders<'a> {
             found,
             values: Default::default(),
             w3c,
+            host,
         }
+    }
+
+    /// How many of the span headers are present (an upper bound of the
+    /// attributes they give: a value that is not visible ASCII gives none).
+    pub(crate) fn present(&self) -> usize {
+        self.found.iter().flatten().count()
+    }
+
+    /// Whether `header` is present.
+    pub(crate) fn is_present(&self, header: SpanHeader) -> bool {
+        self.found[header.index()].is_some()
     }
 
     /// The value of `header`, if present and visible ASCII.
@@ -104,7 +122,14 @@ mod tests {
         }
         map.insert("traceparent", HeaderValue::from_static("tp"));
         map.insert("baggage", HeaderValue::from_static("b"));
+        map.append("host", HeaderValue::from_static("first:1"));
+        map.append("host", HeaderValue::from_static("second:2"));
         let mut scanned = RequestHeaders::scan(&map);
+        assert_eq!(scanned.present(), SpanHeader::COUNT);
+        assert_eq!(
+            scanned.host.map(HeaderValue::as_bytes),
+            Some(&b"first:1"[..])
+        );
         for header in SpanHeader::ALL {
             let i = header.index();
             assert_eq!(scanned.get(header), Some(Value::from(i.to_string())), "{i}");
