@@ -209,102 +209,90 @@ mod tests {
         parts
     }
 
-    fn keys(list: &[KeyValue]) -> Vec<&str> {
-        list.iter().map(|kv| kv.key.as_str()).collect()
+    /// The attributes of `parts` (no route, no endpoint, no path parameters).
+    fn attributes_of(parts: &Parts, config: &HttpConfig) -> Vec<KeyValue> {
+        let mut headers = RequestHeaders::scan(&parts.headers);
+        request_attributes(parts, &config.inner, 1, None, None, &mut headers, None)
+    }
+
+    fn value(list: &[KeyValue], key: &str) -> Option<Value> {
+        list.iter()
+            .find(|kv| kv.key.as_str() == key)
+            .map(|kv| kv.value.clone())
+    }
+
+    fn text(list: &[KeyValue], key: &str) -> Option<String> {
+        value(list, key).map(|v| v.as_str().into_owned())
+    }
+
+    /// Unused slots beyond the room kept for the response's attributes.
+    fn slack(list: &Vec<KeyValue>) -> usize {
+        list.capacity() - list.len() - RESPONSE_ATTRIBUTES
+    }
+
+    fn config(
+        build: impl FnOnce(crate::http::HttpConfigBuilder) -> crate::http::HttpConfigBuilder,
+    ) -> HttpConfig {
+        build(HttpConfig::builder()).build().unwrap_or_default()
     }
 
     #[test]
     fn the_list_is_counted_exactly_with_room_for_the_response() {
-        let config = HttpConfig::builder()
-            .with_captured_header("x-request-id", "request.id")
-            .with_captured_header("x-absent", "absent")
-            .build()
-            .unwrap_or_default();
-        let requests = [
-            parts(
-                "/v1/agents/a1?q=1&api_key=k",
-                &[
-                    ("host", "127.0.0.1:8283"),
-                    ("user-agent", "bench/1"),
-                    ("x-agent-id", "agent-1"),
-                    ("x-request-id", "r-1"),
-                    // not visible ASCII: counted, gives no attribute
-                    ("x-project-id", "caf\u{e9}"),
-                ],
-            ),
+        let with_headers = config(|b| {
+            b.with_captured_header("x-request-id", "request.id")
+                .with_captured_header("x-absent", "absent")
+        });
+        let full = parts(
+            "/v1/agents/a1?q=1&api_key=k",
+            &[
+                ("host", "127.0.0.1:8283"),
+                ("user-agent", "bench/1"),
+                ("x-agent-id", "agent-1"),
+                ("x-request-id", "r-1"),
+                // not visible ASCII: counted, gives no attribute
+                ("x-project-id", "caf\u{e9}"),
+            ],
+        );
+        let list = attributes_of(&full, &with_headers);
+        assert_eq!(slack(&list), 1, "{list:?}");
+        assert_eq!(value(&list, "project.id"), None);
+        for bare in [
             parts("http://example.com/v1/health", &[]),
             parts("/v1/health", &[]),
-        ];
-        for parts in &requests {
-            let mut headers = RequestHeaders::scan(&parts.headers);
-            let list = request_attributes(parts, &config.inner, 1, None, None, &mut headers, None);
-            // at most one slot unused: the header that gave nothing
-            let slack = list.capacity() - list.len() - RESPONSE_ATTRIBUTES;
-            assert!(slack <= 1, "{:?}", keys(&list));
-        }
-        let mut headers = RequestHeaders::scan(&requests[1].headers);
-        let list = request_attributes(
-            &requests[1],
-            &config.inner,
-            1,
-            None,
-            None,
-            &mut headers,
-            None,
-        );
-        assert_eq!(list.capacity(), list.len() + RESPONSE_ATTRIBUTES);
-        let value = |key: &str| {
-            list.iter()
-                .find(|kv| kv.key.as_str() == key)
-                .map(|kv| kv.value.as_str().into_owned())
-        };
-        assert_eq!(
-            value(semconv::SERVER_ADDRESS).as_deref(),
-            Some("example.com")
-        );
-        assert_eq!(
-            list.iter()
-                .find(|kv| kv.key.as_str() == semconv::SERVER_PORT)
-                .map(|kv| kv.value.clone()),
-            Some(Value::I64(80))
-        );
-        assert_eq!(value(semconv::CLIENT_ADDRESS).as_deref(), Some("10.0.0.9"));
-        // `client.port` is opt-in
-        assert_eq!(value(semconv::CLIENT_PORT), None);
-        let config = HttpConfig::builder()
-            .with_client_port(true)
-            .build()
-            .unwrap_or_default();
-        let mut headers = RequestHeaders::scan(&requests[1].headers);
-        let list = request_attributes(
-            &requests[1],
-            &config.inner,
-            1,
-            None,
-            None,
-            &mut headers,
-            None,
-        );
-        assert_eq!(list.capacity(), list.len() + RESPONSE_ATTRIBUTES);
-        let port = list
-            .iter()
-            .find(|kv| kv.key.as_str() == semconv::CLIENT_PORT);
-        assert_eq!(port.map(|kv| kv.value.clone()), Some(Value::I64(40000)));
-        if semconv::legacy_attributes() {
-            assert_eq!(
-                value(semconv::legacy::HTTP_URL).as_deref(),
-                Some("http://example.com/v1/health")
-            );
+        ] {
+            let list = attributes_of(&bare, &with_headers);
+            assert_eq!(slack(&list), 0, "{list:?}");
         }
     }
 
     #[test]
+    fn the_authority_and_the_client_are_recorded_and_client_port_is_opt_in() {
+        let request = parts("http://example.com/v1/health", &[]);
+        let list = attributes_of(&request, &HttpConfig::default());
+        assert_eq!(
+            text(&list, semconv::SERVER_ADDRESS).as_deref(),
+            Some("example.com")
+        );
+        assert_eq!(value(&list, semconv::SERVER_PORT), Some(Value::I64(80)));
+        assert_eq!(
+            text(&list, semconv::CLIENT_ADDRESS).as_deref(),
+            Some("10.0.0.9")
+        );
+        assert_eq!(value(&list, semconv::CLIENT_PORT), None);
+        if semconv::legacy_attributes() {
+            assert_eq!(
+                text(&list, semconv::legacy::HTTP_URL).as_deref(),
+                Some("http://example.com/v1/health")
+            );
+        }
+        let list = attributes_of(&request, &config(|b| b.with_client_port(true)));
+        assert_eq!(slack(&list), 0);
+        assert_eq!(value(&list, semconv::CLIENT_PORT), Some(Value::I64(40000)));
+    }
+
+    #[test]
     fn the_query_is_redacted_and_headers_are_recorded() {
-        let config = HttpConfig::builder()
-            .with_captured_header("x-request-id", "request.id")
-            .build()
-            .unwrap_or_default();
-        let parts = parts(
+        let request = parts(
             "/v1/agents/a1?q=1&api_key=k",
             &[
                 ("host", "127.0.0.1:8283"),
@@ -313,29 +301,27 @@ mod tests {
                 ("x-request-id", "r-1"),
             ],
         );
-        let mut headers = RequestHeaders::scan(&parts.headers);
-        let list = request_attributes(&parts, &config.inner, 1, None, None, &mut headers, None);
-        assert_eq!(list.capacity(), list.len() + RESPONSE_ATTRIBUTES);
-        let value = |key: &str| {
-            list.iter()
-                .find(|kv| kv.key.as_str() == key)
-                .map(|kv| kv.value.as_str().into_owned())
-        };
+        let list = attributes_of(
+            &request,
+            &config(|b| b.with_captured_header("x-request-id", "request.id")),
+        );
+        assert_eq!(slack(&list), 0);
+        let text = |key: &str| text(&list, key);
         assert_eq!(
-            value(semconv::URL_QUERY).as_deref(),
+            text(semconv::URL_QUERY).as_deref(),
             Some("q=1&api_key=REDACTED")
         );
         assert_eq!(
-            value(semconv::USER_AGENT_ORIGINAL).as_deref(),
+            text(semconv::USER_AGENT_ORIGINAL).as_deref(),
             Some("bench/1")
         );
-        assert_eq!(value("client").as_deref(), Some("bench/1"));
-        assert_eq!(value("agent.id").as_deref(), Some("agent-1"));
-        assert_eq!(value("request.id").as_deref(), Some("r-1"));
-        assert_eq!(value(semconv::SERVER_ADDRESS).as_deref(), Some("127.0.0.1"));
+        assert_eq!(text("client").as_deref(), Some("bench/1"));
+        assert_eq!(text("agent.id").as_deref(), Some("agent-1"));
+        assert_eq!(text("request.id").as_deref(), Some("r-1"));
+        assert_eq!(text(semconv::SERVER_ADDRESS).as_deref(), Some("127.0.0.1"));
         if semconv::legacy_attributes() {
             assert_eq!(
-                value(semconv::legacy::HTTP_URL).as_deref(),
+                text(semconv::legacy::HTTP_URL).as_deref(),
                 Some("http://127.0.0.1:8283/v1/agents/a1?q=1&api_key=REDACTED")
             );
         }
