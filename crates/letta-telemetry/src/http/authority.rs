@@ -13,7 +13,7 @@ use http::HeaderValue;
 use http::request::Parts;
 use opentelemetry::Value;
 
-use super::client_address::push_decimal;
+use super::client_address::{decimal_len, push_decimal};
 use super::shared_value::shared_value;
 
 /// A request's authority, parsed.
@@ -26,9 +26,11 @@ pub(crate) struct Authority {
     /// `server.address` and `server.port` (the scheme's default port when
     /// the authority names none, none for an unknown scheme).
     server: Option<(Value, Option<u16>)>,
-    /// `scheme://host[:port]`, the port left out when it is the scheme's
-    /// default.
-    url_prefix: Box<str>,
+    /// The port `http.url` shows: none when it is the scheme's default.
+    shown_port: Option<u16>,
+    /// For a kept parse, `scheme://host[:port]`, written once; a parse for
+    /// one request writes it straight into its URL instead.
+    url_prefix: Option<Box<str>>,
 }
 
 /// The authority text of a request: the URI's, else the `Host` header's
@@ -47,37 +49,26 @@ impl Authority {
     /// Parses `raw` for later requests with the same text and scheme
     /// ([`Authority::is_for`]).
     pub(crate) fn kept(raw: Option<&str>, scheme: &str) -> Self {
-        Self {
-            key: Some((raw.map(Box::from), scheme.into())),
-            ..Self::new(raw, scheme)
-        }
+        let mut kept = Self::new(raw, scheme);
+        let mut prefix = String::with_capacity(kept.prefix_len(scheme));
+        kept.write_prefix(&mut prefix, scheme);
+        kept.url_prefix = Some(prefix.into_boxed_str());
+        kept.key = Some((raw.map(Box::from), scheme.into()));
+        kept
     }
 
     /// Parses `raw` for one request (any userinfo is dropped: it is never
     /// recorded).
     pub(crate) fn new(raw: Option<&str>, scheme: &str) -> Self {
         let parsed = raw.map(|raw| split_host_port(raw, scheme));
-        let mut url_prefix = String::with_capacity(scheme.len() + 3 + raw.map_or(0, str::len));
-        url_prefix.push_str(scheme);
-        url_prefix.push_str("://");
-        if let Some((host, port)) = parsed {
-            if host.contains(':') {
-                url_prefix.push('[');
-                url_prefix.push_str(host);
-                url_prefix.push(']');
-            } else {
-                url_prefix.push_str(host);
-            }
-            let default = matches!((scheme, port), ("http", Some(80)) | ("https", Some(443)));
-            if let (Some(port), false) = (port, default) {
-                url_prefix.push(':');
-                push_decimal(&mut url_prefix, port);
-            }
-        }
+        let shown_port = parsed
+            .and_then(|(_, port)| port)
+            .filter(|port| !matches!((scheme, *port), ("http", 80) | ("https", 443)));
         Self {
             key: None,
             server: parsed.map(|(host, port)| (shared_value(host), port)),
-            url_prefix: url_prefix.into_boxed_str(),
+            shown_port,
+            url_prefix: None,
         }
     }
 
@@ -93,19 +84,66 @@ impl Authority {
         self.server.clone()
     }
 
-    /// The legacy `http.url`: this authority's URL start, `path` and the
-    /// (already redacted) `query`, sized exactly so that it becomes the
-    /// attribute value without another copy.
-    pub(crate) fn url(&self, path: &str, query: Option<&str>) -> String {
+    /// The legacy `http.url`: `scheme://host[:port]` (`scheme` is the one
+    /// this authority was parsed with), `path` and the (already redacted)
+    /// `query`, sized exactly so that it becomes the attribute value
+    /// without another copy.
+    pub(crate) fn url(&self, scheme: &str, path: &str, query: Option<&str>) -> String {
+        let prefix_len = self
+            .url_prefix
+            .as_deref()
+            .map_or_else(|| self.prefix_len(scheme), str::len);
         let query_len = query.map_or(0, |q| q.len() + 1);
-        let mut url = String::with_capacity(self.url_prefix.len() + path.len() + query_len);
-        url.push_str(&self.url_prefix);
+        let mut url = String::with_capacity(prefix_len + path.len() + query_len);
+        match &self.url_prefix {
+            Some(prefix) => url.push_str(prefix),
+            None => self.write_prefix(&mut url, scheme),
+        }
         url.push_str(path);
         if let Some(q) = query {
             url.push('?');
             url.push_str(q);
         }
         url
+    }
+
+    /// The host as `http.url` shows it, and whether it is bracketed (an
+    /// IPv6 literal).
+    fn url_host(&self) -> (std::borrow::Cow<'_, str>, bool) {
+        let host = self
+            .server
+            .as_ref()
+            .map_or(std::borrow::Cow::Borrowed(""), |(host, _)| host.as_str());
+        let bracketed = host.contains(':');
+        (host, bracketed)
+    }
+
+    /// The length of `scheme://host[:port]`.
+    fn prefix_len(&self, scheme: &str) -> usize {
+        let (host, bracketed) = self.url_host();
+        scheme.len()
+            + 3
+            + host.len()
+            + 2 * usize::from(bracketed)
+            + self.shown_port.map_or(0, |p| 1 + decimal_len(p))
+    }
+
+    /// Appends `scheme://host[:port]`.
+    fn write_prefix(&self, out: &mut String, scheme: &str) {
+        let (host, bracketed) = self.url_host();
+        out.push_str(scheme);
+        out.push_str("://");
+        if bracketed {
+            out.push('[');
+            out.push_str(&host);
+            out.push(']');
+        } else {
+            out.push_str(&host);
+        }
+        if let Some(port) = self.shown_port {
+            out.push(':');
+            push_decimal(out, port);
+        }
     }
 }
 
@@ -160,24 +198,43 @@ mod tests {
         let host = p.headers.get("host");
         let a = Authority::new(authority_text(&p, host), "http");
         assert_eq!(server(&a), Some(("::1".into(), Some(8080))));
-        assert_eq!(a.url("/x", Some("a=1")), "http://[::1]:8080/x?a=1");
+        assert_eq!(a.url("http", "/x", Some("a=1")), "http://[::1]:8080/x?a=1");
 
         let p = parts("/x", Some("example.com"));
         let a = Authority::new(authority_text(&p, p.headers.get("host")), "https");
         assert_eq!(server(&a), Some(("example.com".into(), Some(443))));
-        assert_eq!(a.url("/x", None), "https://example.com/x");
+        assert_eq!(a.url("https", "/x", None), "https://example.com/x");
 
         let a = Authority::new(Some("example.com:80"), "http");
-        assert_eq!(a.url("/", None), "http://example.com/");
+        assert_eq!(a.url("http", "/", None), "http://example.com/");
         let a = Authority::new(Some("example.com:8443"), "https");
-        assert_eq!(a.url("/", None), "https://example.com:8443/");
+        assert_eq!(a.url("https", "/", None), "https://example.com:8443/");
         let a = Authority::new(Some("example.com"), "grpc");
         assert_eq!(server(&a), Some(("example.com".into(), None)));
 
         let p = parts("/x", None);
         let a = Authority::new(authority_text(&p, None), "http");
         assert_eq!(server(&a), None);
-        assert_eq!(a.url("/x", None), "http:///x");
+        assert_eq!(a.url("http", "/x", None), "http:///x");
+    }
+
+    #[test]
+    fn a_kept_parse_and_a_one_off_parse_write_the_same_url_sized_exactly() {
+        for (raw, scheme) in [
+            (Some("[::1]:8080"), "http"),
+            (Some("u:p@example.com:443"), "https"),
+            (Some("example.com:8283"), "http"),
+            (Some("example.com"), "grpc"),
+            (None, "http"),
+        ] {
+            let (kept, once) = (Authority::kept(raw, scheme), Authority::new(raw, scheme));
+            let (a, b) = (
+                kept.url(scheme, "/p", Some("q=1")),
+                once.url(scheme, "/p", None),
+            );
+            assert_eq!(a, format!("{b}?q=1"), "{raw:?}");
+            assert_eq!((a.capacity(), b.capacity()), (a.len(), b.len()), "{raw:?}");
+        }
     }
 
     #[test]

@@ -28,6 +28,17 @@ pub(crate) fn push_decimal(out: &mut String, n: u16) {
     }
 }
 
+/// Number of decimal digits of `n`.
+pub(crate) fn decimal_len(n: u16) -> usize {
+    match n {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        1000..=9999 => 4,
+        _ => 5,
+    }
+}
+
 /// Client addresses formatted on this thread lately: a server behind a
 /// proxy or load balancer sees a few over and over, and the requests of one
 /// keep-alive connection the same one.
@@ -96,6 +107,7 @@ mod tests {
             let mut s = String::new();
             push_decimal(&mut s, n);
             assert_eq!(s, n.to_string());
+            assert_eq!(decimal_len(n), s.len());
         }
         let v4: IpAddr = "127.0.0.1".parse().unwrap_or(IpAddr::from([0, 0, 0, 0]));
         assert_eq!(ip_value(v4).as_str(), "127.0.0.1");

@@ -10,7 +10,9 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, MatchedPath, RawPathParams};
 use http::request::Parts;
+use http::{HeaderName, HeaderValue};
 use opentelemetry::{Key, KeyValue, Value};
+use smallvec::SmallVec;
 
 use super::authority::{Authority, authority_text};
 use super::client_address::ip_value;
@@ -66,11 +68,17 @@ pub(crate) fn request_attributes(
     };
     let client = parts.extensions.get::<ConnectInfo<SocketAddr>>();
     let legacy = semconv::legacy_attributes();
-    let extra_headers = config
-        .extra_headers
-        .iter()
-        .filter(|(name, _)| parts.headers.contains_key(name))
-        .count();
+    // looked up once: counted here, recorded below (none by default: no
+    // list built)
+    let mut extra_headers = SmallVec::<[(&HeaderName, &String, &HeaderValue); 4]>::new();
+    if !config.extra_headers.is_empty() {
+        extra_headers.extend(
+            config
+                .extra_headers
+                .iter()
+                .filter_map(|(name, key)| Some((name, key, parts.headers.get(name)?))),
+        );
+    }
     let param_count = params.as_ref().map_or(0, |p| p.iter().count());
     // entry time, method, path, scheme, protocol version: always
     let count = 5
@@ -83,7 +91,7 @@ pub(crate) fn request_attributes(
         + client.map_or(0, |_| 1 + usize::from(config.client_port))
         + headers.present()
         + usize::from(headers.is_present(SpanHeader::UserAgent))
-        + extra_headers
+        + extra_headers.len()
         + param_count;
     let mut out = Vec::with_capacity(count + RESPONSE_ATTRIBUTES);
 
@@ -104,7 +112,7 @@ pub(crate) fn request_attributes(
     if legacy {
         out.push(KeyValue::new(
             Key::from_static_str(semconv::legacy::HTTP_URL),
-            authority.url(path, query.as_deref()),
+            authority.url(scheme_str, path, query.as_deref()),
         ));
     }
     out.push(KeyValue::new(
@@ -166,15 +174,13 @@ pub(crate) fn request_attributes(
             out.push(KeyValue::new(Key::from_static_str(header.key()), value));
         }
     }
-    for (name, key) in &config.extra_headers {
-        if let Some(value) = parts.headers.get(name) {
-            let value = if is_denied_header(name) {
-                REDACTED.to_owned()
-            } else {
-                String::from_utf8_lossy(value.as_bytes()).into_owned()
-            };
-            out.push(KeyValue::new(key.clone(), value));
-        }
+    for (name, key, value) in extra_headers {
+        let value = if is_denied_header(name) {
+            REDACTED.to_owned()
+        } else {
+            String::from_utf8_lossy(value.as_bytes()).into_owned()
+        };
+        out.push(KeyValue::new(key.clone(), value));
     }
     if let Some(params) = params {
         for (name, value) in &params {
