@@ -34,7 +34,7 @@ pub struct RunArgs {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "bare,off,off-parent,ratio-0.01,unsampled-parent,files,grpc,http,peer-grpc"
+        default_value = "bare,off,off-parent,ratio-0.01,unsampled-parent,files,grpc,http,peer-grpc,peer-ratio-0.01"
     )]
     variants: Vec<Variant>,
     /// Routes to drive (comma-separated).

@@ -28,11 +28,15 @@ pub enum Variant {
     /// The peer baseline: the OpenTelemetry tower layer and the SDK's batch
     /// processor with the OTLP gRPC exporter, to rotel.
     PeerGrpc,
+    /// The peer baseline with the SDK's `traceidratio` 0.01 sampler (from
+    /// the same `OTEL_TRACES_SAMPLER` variables): what sampling out costs
+    /// when instrumented the usual way, beside `ratio-0.01`.
+    PeerRatio,
 }
 
 impl Variant {
     /// Every variant, in table order.
-    pub const ALL: [Variant; 9] = [
+    pub const ALL: [Variant; 10] = [
         Variant::Bare,
         Variant::Off,
         Variant::OffParent,
@@ -42,6 +46,7 @@ impl Variant {
         Variant::Grpc,
         Variant::Http,
         Variant::PeerGrpc,
+        Variant::PeerRatio,
     ];
 
     /// Its name on the command line and in the table.
@@ -56,6 +61,7 @@ impl Variant {
             Variant::Grpc => "grpc",
             Variant::Http => "http",
             Variant::PeerGrpc => "peer-grpc",
+            Variant::PeerRatio => "peer-ratio-0.01",
         }
     }
 
@@ -63,14 +69,17 @@ impl Variant {
     pub fn telemetry(self) -> Telemetry {
         match self {
             Variant::Bare => Telemetry::None,
-            Variant::PeerGrpc => Telemetry::Peer,
+            Variant::PeerGrpc | Variant::PeerRatio => Telemetry::Peer,
             _ => Telemetry::Letta,
         }
     }
 
     /// Whether the variant exports to rotel.
     pub fn needs_collector(self) -> bool {
-        matches!(self, Variant::Grpc | Variant::Http | Variant::PeerGrpc)
+        matches!(
+            self,
+            Variant::Grpc | Variant::Http | Variant::PeerGrpc | Variant::PeerRatio
+        )
     }
 
     /// The environment of the server process, given rotel's gRPC and HTTP
@@ -82,9 +91,11 @@ impl Variant {
             Variant::Off | Variant::OffParent => {
                 env.push(("OTEL_SDK_DISABLED", "true".to_owned()));
             }
-            Variant::Ratio => {
-                env.push(("OTEL_TRACES_SAMPLER", "traceidratio".to_owned()));
-                env.push(("OTEL_TRACES_SAMPLER_ARG", "0.01".to_owned()));
+            Variant::Ratio => push_ratio(&mut env),
+            Variant::PeerRatio => {
+                push_ratio(&mut env);
+                env.push(("OTEL_EXPORTER_OTLP_ENDPOINT", grpc.to_owned()));
+                env.push(("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc".to_owned()));
             }
             Variant::Grpc | Variant::PeerGrpc => {
                 env.push(("OTEL_EXPORTER_OTLP_ENDPOINT", grpc.to_owned()));
@@ -117,6 +128,12 @@ impl Variant {
             _ => Variant::Off,
         }
     }
+}
+
+/// The sampler of the `ratio` rows: `traceidratio` 0.01, as a root.
+fn push_ratio(env: &mut Vec<(&'static str, String)>) {
+    env.push(("OTEL_TRACES_SAMPLER", "traceidratio".to_owned()));
+    env.push(("OTEL_TRACES_SAMPLER_ARG", "0.01".to_owned()));
 }
 
 impl fmt::Display for Variant {
@@ -243,5 +260,11 @@ mod tests {
         let env = Variant::Off.env("http://g", "http://h");
         assert!(env.contains(&("OTEL_SDK_DISABLED", "true".to_owned())));
         assert!(!Variant::Files.needs_collector());
+        // both ratio rows sample the same way; the peer's exports to rotel
+        let env = Variant::PeerRatio.env("http://g", "http://h");
+        assert!(env.contains(&("OTEL_TRACES_SAMPLER_ARG", "0.01".to_owned())));
+        assert!(env.contains(&("OTEL_EXPORTER_OTLP_ENDPOINT", "http://g".to_owned())));
+        assert_eq!(Variant::PeerRatio.telemetry(), Telemetry::Peer);
+        assert!(Variant::PeerRatio.needs_collector());
     }
 }
