@@ -264,18 +264,23 @@ pub(crate) fn with_ctx_attributes_set(
             store.entries.clone_from(&enclosing.lock().entries);
         }
         let entries = &mut store.entries;
-        with_metric_key_check(|metric_key| {
-            for mut attribute in attributes {
-                let metric = match metric_key(&attribute.key) {
-                    Some(key) => {
-                        attribute.key = key;
-                        true
-                    }
-                    None => false,
-                };
-                upsert(entries, Entry { attribute, metric });
-            }
-        });
+        // Most requests carry no context header: then the allow-list's
+        // lock is not taken.
+        let mut attributes = attributes.into_iter().peekable();
+        if attributes.peek().is_some() {
+            with_metric_key_check(|metric_key| {
+                for mut attribute in attributes {
+                    let metric = match metric_key(&attribute.key) {
+                        Some(key) => {
+                            attribute.key = key;
+                            true
+                        }
+                        None => false,
+                    };
+                    upsert(entries, Entry { attribute, metric });
+                }
+            });
+        }
     }
     cx.with_value(scope)
 }
@@ -347,5 +352,36 @@ mod tests {
         }
         assert_eq!(attributes.len(), INLINE_ENTRIES * 2);
         assert_eq!(attributes.get("key11"), Some(Value::I64(11)));
+    }
+
+    fn keys_of(cx: &Context) -> Vec<(String, bool)> {
+        let store = cx.get::<RequestAttributes>().map(RequestAttributes::lock);
+        store.map_or_else(Vec::new, |store| {
+            let entries = store.entries.iter();
+            entries
+                .map(|e| (e.attribute.key.to_string(), e.metric))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn a_scope_opened_without_attributes_still_copies_the_enclosing_one() {
+        // the request path skips the allow-list when no header gave an
+        // attribute; the enclosing scope's entries (and their metric
+        // flags) must come along all the same
+        let outer = with_ctx_attributes_set(
+            &Context::new(),
+            [KeyValue::new("project.id", "p"), KeyValue::new("x", "y")],
+        );
+        let expected = vec![("project.id".to_owned(), true), ("x".to_owned(), false)];
+        assert_eq!(keys_of(&outer), expected);
+        let inner = with_ctx_attributes_set(&outer, []);
+        assert_eq!(keys_of(&inner), expected);
+        // a fresh store: adding to the inner scope leaves the outer alone
+        let inner_store = inner.get::<RequestAttributes>().expect("a scope");
+        inner_store.insert("agent.id", "a");
+        assert_eq!(keys_of(&outer).len(), 2);
+        assert_eq!(keys_of(&inner).len(), 3);
+        assert!(keys_of(&with_ctx_attributes_set(&Context::new(), [])).is_empty());
     }
 }

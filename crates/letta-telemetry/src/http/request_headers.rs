@@ -101,6 +101,8 @@ impl<'a> RequestHeaders<'a> {
     /// [`crate::context::CONTEXT_HEADERS`] order.
     pub(crate) fn context_attributes(&mut self) -> impl Iterator<Item = KeyValue> + '_ {
         SpanHeader::CONTEXT.iter().filter_map(move |&header| {
+            // an absent header has no value to make (or cache)
+            self.found[header.index()]?;
             let value = self.get(header)?;
             Some(KeyValue::new(Key::from_static_str(header.key()), value))
         })
@@ -149,5 +151,21 @@ mod tests {
             .map(|(_, key)| *key)
             .collect();
         assert_eq!(context, expected);
+    }
+
+    #[test]
+    fn context_attributes_come_from_present_visible_headers_only() {
+        let [first, second, ..] = SpanHeader::CONTEXT;
+        let mut map = HeaderMap::new();
+        let name = |h: SpanHeader| http::HeaderName::from_static(SPAN_HEADERS[h.index()].0);
+        let not_ascii = HeaderValue::from_bytes(b"caf\xc3\xa9").expect("a header value");
+        map.insert(name(first), not_ascii);
+        map.insert(name(second), HeaderValue::from_static("v"));
+        let mut scanned = RequestHeaders::scan(&map);
+        let context: Vec<KeyValue> = scanned.context_attributes().collect();
+        // the first is present but not visible ASCII: no attribute
+        assert_eq!(context, vec![KeyValue::new(second.key(), "v")]);
+        let empty = HeaderMap::new();
+        assert_eq!(RequestHeaders::scan(&empty).context_attributes().count(), 0);
     }
 }
