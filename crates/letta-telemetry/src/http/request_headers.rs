@@ -3,6 +3,7 @@
 
 use http::{HeaderMap, HeaderValue};
 use opentelemetry::{Key, KeyValue, Value};
+use smallvec::SmallVec;
 
 use super::endpoint::Endpoint;
 use super::shared_value::shared_value;
@@ -13,7 +14,10 @@ use super::span_header::SpanHeader;
 /// the span.
 pub(crate) struct RequestHeaders<'a> {
     found: [Option<&'a HeaderValue>; SpanHeader::COUNT],
-    values: [Option<Option<Value>>; SpanHeader::COUNT],
+    /// The values made so far, of present headers only (`None`: not
+    /// visible ASCII). A list rather than a slot per header: most requests
+    /// read one header or none, and an empty list costs nothing to drop.
+    values: SmallVec<[(SpanHeader, Option<Value>); SpanHeader::COUNT]>,
     /// `traceparent`, `tracestate`, whether `baggage` is present.
     pub(crate) w3c: W3cHeaders<'a>,
     /// `Host` (the request's authority when its URI has none).
@@ -56,7 +60,7 @@ impl<'a> RequestHeaders<'a> {
         }
         Self {
             found,
-            values: Default::default(),
+            values: SmallVec::new(),
             w3c,
             host,
         }
@@ -74,35 +78,47 @@ impl<'a> RequestHeaders<'a> {
     }
 
     /// The value of `header`, if present and visible ASCII.
+    #[inline]
     fn get(&mut self, header: SpanHeader) -> Option<Value> {
         self.get_or(header, None)
     }
 
     /// [`RequestHeaders::get`], taking the value from the endpoint's cache
     /// of common values when it has one for this header.
+    #[inline]
     pub(crate) fn get_or(
         &mut self,
         header: SpanHeader,
         endpoint: Option<&Endpoint>,
     ) -> Option<Value> {
-        let found = self.found[header.index()];
-        self.values[header.index()]
-            .get_or_insert_with(|| {
-                let text = found.and_then(|v| v.to_str().ok())?;
-                Some(match endpoint {
-                    Some(endpoint) => endpoint.header_value(header, text),
-                    None => shared_value(text),
-                })
-            })
-            .clone()
+        // an absent header (most of them) has no value to make or cache:
+        // answered inline, without a call
+        let found = self.found[header.index()]?;
+        self.made_or_make(header, found, endpoint)
+    }
+
+    /// The value of a present header: the one made before, or made now.
+    fn made_or_make(
+        &mut self,
+        header: SpanHeader,
+        found: &HeaderValue,
+        endpoint: Option<&Endpoint>,
+    ) -> Option<Value> {
+        if let Some((_, value)) = self.values.iter().find(|(h, _)| *h == header) {
+            return value.clone();
+        }
+        let value = found.to_str().ok().map(|text| match endpoint {
+            Some(endpoint) => endpoint.header_value(header, text),
+            None => shared_value(text),
+        });
+        self.values.push((header, value.clone()));
+        value
     }
 
     /// The request context attributes found in the headers, in
     /// [`crate::context::CONTEXT_HEADERS`] order.
     pub(crate) fn context_attributes(&mut self) -> impl Iterator<Item = KeyValue> + '_ {
         SpanHeader::CONTEXT.iter().filter_map(move |&header| {
-            // an absent header has no value to make (or cache)
-            self.found[header.index()]?;
             let value = self.get(header)?;
             Some(KeyValue::new(Key::from_static_str(header.key()), value))
         })
@@ -167,5 +183,28 @@ mod tests {
         assert_eq!(context, vec![KeyValue::new(second.key(), "v")]);
         let empty = HeaderMap::new();
         assert_eq!(RequestHeaders::scan(&empty).context_attributes().count(), 0);
+    }
+
+    #[test]
+    fn a_value_is_made_once_and_shared() {
+        fn text_ptr(value: Option<Value>) -> Option<*const u8> {
+            match value {
+                Some(Value::String(s)) => Some(s.as_str().as_ptr()),
+                _ => None,
+            }
+        }
+        let mut map = HeaderMap::new();
+        map.insert("x-project-id", HeaderValue::from_static("p-1"));
+        map.insert("user-agent", HeaderValue::from_static("ua"));
+        let mut scanned = RequestHeaders::scan(&map);
+        let first = text_ptr(scanned.get(SpanHeader::ProjectId));
+        assert!(first.is_some());
+        // read again (as the span's attributes do after the context's):
+        // the same string, not a copy
+        assert_eq!(text_ptr(scanned.get(SpanHeader::ProjectId)), first);
+        assert_eq!(scanned.get(SpanHeader::UserAgent), Some(Value::from("ua")));
+        assert_eq!(scanned.get(SpanHeader::AgentId), None);
+        // only the two present headers were made
+        assert_eq!(scanned.values.len(), 2);
     }
 }
