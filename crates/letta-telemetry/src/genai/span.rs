@@ -3,8 +3,10 @@
 
 use std::borrow::Cow;
 
-use opentelemetry::trace::{SpanKind, Status, TraceContextExt as _, Tracer as _};
+use opentelemetry::trace::{Span as _, SpanKind, Status, TraceContextExt as _, Tracer as _};
 use opentelemetry::{Context, KeyValue};
+
+use crate::prediction::predict;
 
 /// A started span (or nothing when tracing is off) and its context.
 #[derive(Debug)]
@@ -15,38 +17,51 @@ pub(super) struct GenAiSpan {
 
 impl GenAiSpan {
     /// Starts the span `name()` as a child of `parent` (the current context
-    /// when `None`). `name` and `attributes` are only evaluated when tracing
-    /// is on.
+    /// when `None`). `name` and `attributes` are only evaluated for a span
+    /// that may record: a span the sampler's decision is known to drop (an
+    /// unsampled parent the sampler follows, a root the ratio drops) is not
+    /// started, and the handle runs in the context the prediction gives
+    /// (children and outgoing requests see the same decision and trace id).
     pub(super) fn start<N: Into<Cow<'static, str>>>(
         name: impl FnOnce() -> N,
         kind: SpanKind,
         attributes: impl FnOnce() -> Vec<KeyValue>,
         parent: Option<&Context>,
     ) -> Self {
-        let current;
         let parent = match parent {
-            Some(p) => p,
-            None => {
-                current = Context::current();
-                &current
-            }
+            Some(p) => p.clone(),
+            None => Context::current(),
         };
-        match crate::global::tracer() {
-            Some(tracer) => {
-                let span = tracer
-                    .span_builder(name())
-                    .with_kind(kind)
-                    .with_attributes(attributes())
-                    .start_with_context(tracer, parent);
-                Self {
-                    cx: parent.with_span(span),
-                    live: true,
-                }
-            }
-            None => Self {
-                cx: parent.clone(),
+        let Some(tracer) = crate::global::tracer() else {
+            return Self {
+                cx: parent,
                 live: false,
-            },
+            };
+        };
+        let prediction = predict(&parent);
+        let parent = match prediction.unrecorded_context(parent) {
+            Ok(cx) => return Self { cx, live: false },
+            Err(parent) => parent,
+        };
+        // Predicted to record nothing but started (no valid parent to run
+        // in): named and filled only if the sampler decides otherwise.
+        let (builder, later) = if prediction.records == Some(false) {
+            (tracer.span_builder(""), Some((name, attributes)))
+        } else {
+            let builder = tracer.span_builder(name()).with_attributes(attributes());
+            (builder, None)
+        };
+        let builder = builder.with_kind(kind);
+        let mut span = prediction.start(|| builder.start_with_context(tracer, &parent));
+        if let Some((name, attributes)) = later
+            && span.is_recording()
+        {
+            span.update_name(name());
+            span.set_attributes(attributes());
+        }
+        Self {
+            cx: parent.with_span(span),
+            live: true,
         }
     }
 
