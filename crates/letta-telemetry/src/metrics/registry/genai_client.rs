@@ -6,8 +6,12 @@
 //! response model, server address and port, `error.type`). No context
 //! attributes: these series are the conventions' and nothing else.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use opentelemetry::KeyValue;
-use opentelemetry::metrics::Histogram;
+use opentelemetry::metrics::{BoundHistogram, Histogram};
+use rustc_hash::FxBuildHasher;
 
 use super::make::Make;
 
@@ -31,11 +35,29 @@ const TOKENS: &[f64] = &[
     16777216.0, 67108864.0,
 ];
 
+/// How many attribute sets keep instruments bound to them; an operation
+/// with any other set is recorded unbound. A server calls a few models of
+/// a few providers, so the sets it sees stay far below this.
+const MAX_BOUND_SETS: usize = 64;
+
+/// The operation instruments bound to one attribute set: a record is a
+/// direct write, where an unbound one hashes the set (SipHash, over every
+/// key and value) and looks it up in the SDK's map. A set bound but not
+/// recorded (a failed call's tokens) exports nothing.
+struct BoundOperation {
+    duration: BoundHistogram<f64>,
+    input_tokens: BoundHistogram<u64>,
+    output_tokens: BoundHistogram<u64>,
+}
+
 /// The conventions' client instruments.
 pub(super) struct GenAiClient {
     token_usage: Histogram<u64>,
     operation_duration: Histogram<f64>,
     time_to_first_chunk: Histogram<f64>,
+    /// Bound operation instruments by attribute set, at most
+    /// [`MAX_BOUND_SETS`].
+    bound: Mutex<HashMap<Vec<KeyValue>, BoundOperation, FxBuildHasher>>,
 }
 
 impl GenAiClient {
@@ -59,22 +81,37 @@ impl GenAiClient {
                 "Time to receive the first chunk of a streamed response",
                 DURATION_S,
             ),
+            bound: Mutex::default(),
         }
     }
 
     /// One finished (or failed) operation: its duration, and its token
-    /// counts when known, each with `attributes`.
+    /// counts when known, each with `attributes`. Through the instruments
+    /// bound to `attributes` when there are (or there is room to bind
+    /// them) and the cache is free; otherwise unbound, with the same
+    /// result: this never waits for another thread.
     pub(super) fn record_operation(
         &self,
         attributes: &[KeyValue],
         duration_s: f64,
         tokens: Option<(u64, u64)>,
     ) {
+        if let Ok(mut bound) = self.bound.try_lock() {
+            if !bound.contains_key(attributes) && bound.len() < MAX_BOUND_SETS {
+                bound.insert(attributes.to_vec(), self.bind(attributes));
+            }
+            if let Some(b) = bound.get(attributes) {
+                b.duration.record(duration_s);
+                if let Some((input, output)) = tokens {
+                    b.input_tokens.record(input);
+                    b.output_tokens.record(output);
+                }
+                return;
+            }
+        }
         self.operation_duration.record(duration_s, attributes);
         if let Some((input, output)) = tokens {
-            let mut with_type = Vec::with_capacity(attributes.len() + 1);
-            with_type.extend_from_slice(attributes);
-            with_type.push(KeyValue::new(GEN_AI_TOKEN_TYPE, "input"));
+            let mut with_type = token_attributes(attributes, "input");
             self.token_usage.record(input, &with_type);
             if let Some(last) = with_type.last_mut() {
                 *last = KeyValue::new(GEN_AI_TOKEN_TYPE, "output");
@@ -83,8 +120,29 @@ impl GenAiClient {
         }
     }
 
+    /// The operation instruments bound to `attributes`.
+    fn bind(&self, attributes: &[KeyValue]) -> BoundOperation {
+        BoundOperation {
+            duration: self.operation_duration.bind(attributes),
+            input_tokens: self
+                .token_usage
+                .bind(&token_attributes(attributes, "input")),
+            output_tokens: self
+                .token_usage
+                .bind(&token_attributes(attributes, "output")),
+        }
+    }
+
     /// The first chunk of a streamed answer arrived `seconds` after the request.
     pub(super) fn record_time_to_first_chunk(&self, attributes: &[KeyValue], seconds: f64) {
         self.time_to_first_chunk.record(seconds, attributes);
     }
+}
+
+/// `attributes` and the token type.
+fn token_attributes(attributes: &[KeyValue], token_type: &'static str) -> Vec<KeyValue> {
+    let mut with_type = Vec::with_capacity(attributes.len() + 1);
+    with_type.extend_from_slice(attributes);
+    with_type.push(KeyValue::new(GEN_AI_TOKEN_TYPE, token_type));
+    with_type
 }
