@@ -95,31 +95,8 @@ fn the_memory_limiter_comes_first_and_refuses_data_over_its_limit() -> TestResul
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let statuses = rt.block_on(async {
+    let (bursts, after) = rt.block_on(async {
         let client = secured_client(dir.path());
-        // The bursts start once the collector takes a small span: a
-        // collector whose start-up heap is still over the soft limit (a busy
-        // CI machine delays its first collection) refuses everything, which
-        // is the limiter working, not what the bursts measure. Bounded: the
-        // assertions below report a collector that never recovers.
-        let small = json!({"resourceSpans": [{"scopeSpans": [{"spans": [{
-            "traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203332",
-            "name": "small", "kind": 1, "startTimeUnixNano": "1", "endTimeUnixNano": "2"
-        }]}]}]})
-        .to_string();
-        for _ in 0..50 {
-            let status = client
-                .post(format!("https://127.0.0.1:{http}/v1/traces"))
-                .header("content-type", "application/json")
-                .body(small.clone())
-                .send()
-                .await
-                .map_or(0, |r| r.status().as_u16());
-            if status == 200 {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
         let post = |body: String| {
             let request = client
                 .post(format!("https://127.0.0.1:{http}/v1/traces"))
@@ -133,6 +110,31 @@ fn the_memory_limiter_comes_first_and_refuses_data_over_its_limit() -> TestResul
                     .unwrap_or(0)
             }
         };
+        // `body`, one request at a time 100 ms apart, until one is taken
+        // (at most `tries`): the statuses.
+        let until_taken = async |body: &str, tries: usize| {
+            let mut statuses = Vec::new();
+            for _ in 0..tries {
+                let status = post(body.to_owned()).await;
+                statuses.push(status);
+                if status == 200 {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            statuses
+        };
+        // The bursts start once the collector takes a small span: a
+        // collector whose start-up heap is still over the soft limit (a busy
+        // CI machine delays its first collection) refuses everything, which
+        // is the limiter working, not what the bursts measure. Bounded: the
+        // assertions below report a collector that never recovers.
+        let small = json!({"resourceSpans": [{"scopeSpans": [{"spans": [{
+            "traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203332",
+            "name": "small", "kind": 1, "startTimeUnixNano": "1", "endTimeUnixNano": "2"
+        }]}]}]})
+        .to_string();
+        until_taken(&small, 50).await;
         let mut bursts = Vec::new();
         for _ in 0..6 {
             let mut burst = tokio::task::JoinSet::new();
@@ -146,18 +148,9 @@ fn the_memory_limiter_comes_first_and_refuses_data_over_its_limit() -> TestResul
         // here; bounded at ~20 s). Whether any request of the bursts
         // themselves gets through depends on where the 100 ms checks fall
         // (all 48 were refused in some CI runs): not asserted.
-        let mut after = Vec::new();
-        for _ in 0..200 {
-            let status = post(body.clone()).await;
-            after.push(status);
-            if status == 200 {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
+        let after = until_taken(&body, 200).await;
         (bursts, after)
     });
-    let (bursts, after) = statuses;
     assert!(
         bursts.iter().any(|s| *s == 503 || *s == 429),
         "some requests are refused for memory: {bursts:?}"

@@ -50,6 +50,17 @@ struct BoundOperation {
     output_tokens: BoundHistogram<u64>,
 }
 
+impl BoundOperation {
+    /// One operation's duration and, when known, its token counts.
+    fn record(&self, duration_s: f64, tokens: Option<(u64, u64)>) {
+        self.duration.record(duration_s);
+        if let Some((input, output)) = tokens {
+            self.input_tokens.record(input);
+            self.output_tokens.record(output);
+        }
+    }
+}
+
 /// The conventions' client instruments.
 pub(super) struct GenAiClient {
     token_usage: Histogram<u64>,
@@ -97,15 +108,15 @@ impl GenAiClient {
         tokens: Option<(u64, u64)>,
     ) {
         if let Ok(mut bound) = self.bound.try_lock() {
-            if !bound.contains_key(attributes) && bound.len() < MAX_BOUND_SETS {
-                bound.insert(attributes.to_vec(), self.bind(attributes));
-            }
+            // one lookup for a set already bound (every call but a set's first)
             if let Some(b) = bound.get(attributes) {
-                b.duration.record(duration_s);
-                if let Some((input, output)) = tokens {
-                    b.input_tokens.record(input);
-                    b.output_tokens.record(output);
-                }
+                b.record(duration_s, tokens);
+                return;
+            }
+            if bound.len() < MAX_BOUND_SETS {
+                let b = self.bind(attributes);
+                b.record(duration_s, tokens);
+                bound.insert(attributes.to_vec(), b);
                 return;
             }
         }
